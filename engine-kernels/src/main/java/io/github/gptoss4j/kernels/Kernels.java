@@ -1,0 +1,96 @@
+package io.github.gptoss4j.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Every per-token hot loop of the engine. Kernels know matrices and vectors, never layers: the model code
+ * calls them and never touches vector lanes. Two implementations exist, a scalar one that is the readable
+ * reference and a Vector-API one; {@link KernelProvider} picks one at start-up.
+ *
+ * <p>Activations are f32 arrays addressed by an offset; a block of {@code tokens} vectors is stored row
+ * after row. Implementations are thread-safe, may split work over their own thread pool, and give
+ * bit-identical results for any thread count. They allocate nothing per call on the decode path.
+ */
+public interface Kernels extends AutoCloseable {
+
+  /** The kernels chosen at start-up for this machine (see {@link KernelProvider}). */
+  static Kernels get() {
+    return KernelProvider.get();
+  }
+
+  /** Implementation name, e.g. {@code "vector(AVX-512, 16 floats)"} or {@code "scalar"}. */
+  String name();
+
+  /** Number of threads work is split over. */
+  int threads();
+
+  /**
+   * {@code out[t][r] = bias[r] + Σ_c w[r][c] · x[t][c]} for {@code t < tokens}: x is {@code [tokens, w.cols()]}
+   * at {@code xOff}, out is {@code [tokens, w.rows()]} at {@code outOff}; {@code bias} may be null.
+   * Each weight block is read (and for MXFP4 dequantised) once for all tokens.
+   */
+  void matmul(WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff);
+
+  /** Copies row {@code row} of an embedding table, widened to f32, into {@code out[outOff..]}. */
+  void embedding(WeightMatrix table, int row, float[] out, int outOff);
+
+  /** RMSNorm of one vector of {@code n}: {@code out = x / sqrt(mean(x²) + eps) · scale}. */
+  void rmsNorm(float[] x, int xOff, float[] scale, float eps, float[] out, int outOff, int n);
+
+  /**
+   * Clamped SwiGLU on interleaved gate/up pairs: for {@code i < n}, with {@code g = min(gateUp[2i], limit)}
+   * and {@code u = clamp(gateUp[2i+1], -limit, limit)}, {@code out[i] = g · σ(alpha · g) · (u + 1)}.
+   */
+  void swiglu(float[] gateUp, int gateUpOff, float alpha, float limit, float[] out, int outOff, int n);
+
+  /** In-place softmax over {@code x[off..off+n)}. */
+  void softmax(float[] x, int off, int n);
+
+  /** Index (relative to {@code off}) of the largest of {@code x[off..off+n)}; the first one on ties. */
+  int argmax(float[] x, int off, int n);
+
+  /**
+   * Router: the {@code k} largest of {@code logits[off..off+n)} in descending order (lower index first on
+   * ties) into {@code experts}, and the softmax over those k logits into {@code weights}.
+   */
+  void topK(float[] logits, int off, int n, int k, int[] experts, float[] weights);
+
+  /** {@code y[yOff+i] += a · x[xOff+i]} for {@code i < n}. */
+  void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);
+
+  /**
+   * Causal attention with learned sinks for {@code tokens} queries at consecutive positions
+   * {@code pos0 … pos0+tokens-1}.
+   *
+   * <p>{@code q} is {@code [tokens, heads·headDim]} at {@code qOff} (already rotated); {@code out} has the
+   * same shape at {@code outOff}. Keys and values are rows of {@code kvHeads·headDim} elements of
+   * {@code kv.type()}; position {@code p} lives in row {@code p % kv.capacity()}. Query head {@code h} uses
+   * KV head {@code h / (heads / kvHeads)}. A query at position {@code p} sees keys at positions
+   * {@code (p − window, p]} ({@code window = 0}: all of {@code [0, p]}); they must all be present.
+   * Scores are scaled by {@code scale}; {@code sinks[h]} joins each head's softmax denominator as one more
+   * logit and contributes no value.
+   */
+  void attention(
+      AttentionShape shape,
+      float[] q,
+      int qOff,
+      int tokens,
+      int pos0,
+      KvBuffer kv,
+      float[] sinks,
+      float[] out,
+      int outOff);
+
+  /** Shape of an attention call: heads, KV heads, head size, score scale and sliding window (0 = none). */
+  record AttentionShape(int heads, int kvHeads, int headDim, float scale, int window) {}
+
+  /**
+   * One layer's keys and values: {@code capacity} rows of {@code kvHeads·headDim} elements each, position
+   * {@code p} at row {@code p % capacity}.
+   */
+  record KvBuffer(MemorySegment keys, MemorySegment values, KvType type, int capacity) {}
+
+  /** Releases the thread pool. The default instance from {@link #get()} lives as long as the JVM. */
+  @Override
+  void close();
+}
