@@ -1,0 +1,266 @@
+package io.github.gptoss4j.generate;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Picks tokens from logits according to {@link SamplingOptions}; one per generation session, not thread-safe.
+ *
+ * <p>Each {@link #sample} applies, in this order (llama.cpp's chain with temperature moved before top-p):
+ *
+ * <ol>
+ *   <li>penalties: repetition, then presence and frequency, on the tokens in the penalty window;
+ *   <li>greedy: with temperature 0, the highest logit wins (lowest id on ties) and nothing random happens;
+ *   <li>top-k: keep the k highest logits;
+ *   <li>temperature: divide the logits by it;
+ *   <li>softmax;
+ *   <li>top-p: keep the smallest most-likely set whose probability reaches top_p;
+ *   <li>min-p: drop tokens less likely than min_p times the most likely one;
+ *   <li>renormalise what is left and draw one token with the seeded random generator.
+ * </ol>
+ *
+ * <p>The penalty window holds the last {@link SamplingOptions#penaltyWindow()} tokens passed to {@link
+ * #accept}; the caller decides what counts (the Generator passes the tokens it generates, not the prompt).
+ *
+ * <p>Deterministic: the same options, seed, accepted tokens and logits give the same tokens on any thread; a
+ * non-greedy sample consumes exactly one draw of a {@link SplittableRandom} seeded with {@link #seed()}.
+ * Working buffers are owned by the sampler and reused, so sampling allocates nothing after the first call, and
+ * the caller's logits are never modified.
+ */
+public final class Sampler {
+  private final SamplingOptions options;
+  private final long seed;
+  private final SplittableRandom random;
+
+  // Penalty history as a ring buffer; null when no penalty is on, so accept() costs nothing then.
+  private final int[] history;
+  private int historyStart;
+  private int historySize;
+
+  // Reused working buffers, grown to the vocabulary size on first use.
+  private float[] penalized = new float[0];
+  private int[] counts = new int[0]; // all zero between calls
+  private final int[] distinct;
+  private int[] ids = new int[0];
+  private double[] weights = new double[0];
+
+  /** A sampler for one session; picks a random seed when {@code options} has none. */
+  public Sampler(SamplingOptions options) {
+    if (options == null) {
+      throw new GenerationException("sampling options must not be null");
+    }
+    this.options = options;
+    this.seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
+    this.random = new SplittableRandom(seed);
+    this.history = options.penalizes() ? new int[options.penaltyWindow()] : null;
+    this.distinct = options.penalizes() ? new int[options.penaltyWindow()] : null;
+  }
+
+  /** The options this sampler applies. */
+  public SamplingOptions options() {
+    return options;
+  }
+
+  /** The seed in use: the options' seed, or the one picked; set it in the options to reproduce a run. */
+  public long seed() {
+    return seed;
+  }
+
+  /**
+   * Records a token for the penalties (a no-op when they are off); the oldest one leaves the window when it is
+   * full.
+   *
+   * @throws GenerationException if {@code token} is negative
+   */
+  public void accept(int token) {
+    if (token < 0) {
+      throw new GenerationException("accepted token must be >= 0, got " + token);
+    }
+    if (history == null) {
+      return;
+    }
+    if (historySize < history.length) {
+      history[(historyStart + historySize++) % history.length] = token;
+    } else {
+      history[historyStart] = token;
+      historyStart = (historyStart + 1) % history.length;
+    }
+  }
+
+  /**
+   * The next token id, in {@code [0, vocab)}, for logits {@code logits[off, off + vocab)}.
+   *
+   * @throws GenerationException if the slice is outside the array, a logit is NaN or +Infinity, every logit is
+   *     -Infinity, or an accepted token is outside the vocabulary
+   */
+  public int sample(float[] logits, int off, int vocab) {
+    Logits.checkSlice(logits, off, vocab);
+    float[] src = logits;
+    int base = off;
+    if (history != null && historySize > 0) {
+      src = penalize(logits, off, vocab);
+      base = 0;
+    }
+    int best = Logits.argmax(src, base, vocab);
+    if (options.temperature() == 0) {
+      return best;
+    }
+    if (ids.length < vocab) {
+      ids = new int[vocab];
+      weights = new double[vocab];
+    }
+    int n = candidates(src, base, vocab);
+    double maxLogit = src[base + best];
+    double invTemperature = 1 / options.temperature();
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      // Subtracting the maximum first keeps exp in range, even for tiny temperatures.
+      weights[i] = Math.exp((src[base + ids[i]] - maxLogit) * invTemperature);
+      total += weights[i];
+    }
+    if (options.topP() < 1) {
+      n = nucleus(n, options.topP() * total);
+      total = sum(n);
+    }
+    if (options.minP() > 0) {
+      // The most likely token has weight exp(0) = 1, so min-p's threshold is min_p itself.
+      n = dropBelow(n, options.minP());
+      total = sum(n);
+    }
+    return draw(n, total);
+  }
+
+  private float[] penalize(float[] logits, int off, int vocab) {
+    if (penalized.length < vocab) {
+      penalized = new float[vocab];
+      counts = new int[vocab];
+    }
+    for (int k = 0; k < historySize; k++) {
+      int token = history[(historyStart + k) % history.length];
+      if (token >= vocab) {
+        throw new GenerationException(
+            "accepted token " + token + " is outside the vocabulary of " + vocab + " tokens");
+      }
+    }
+    System.arraycopy(logits, off, penalized, 0, vocab);
+    int d = 0;
+    for (int k = 0; k < historySize; k++) {
+      int token = history[(historyStart + k) % history.length];
+      if (counts[token]++ == 0) {
+        distinct[d++] = token;
+      }
+    }
+    double repetition = options.repetitionPenalty();
+    for (int k = 0; k < d; k++) {
+      int token = distinct[k];
+      double logit = penalized[token];
+      logit = logit > 0 ? logit / repetition : logit * repetition;
+      logit -= options.presencePenalty() + options.frequencyPenalty() * counts[token];
+      penalized[token] = (float) logit;
+      counts[token] = 0;
+    }
+    return penalized;
+  }
+
+  /** Fills {@code ids} with the top-k tokens, or with all of them when top-k is off. */
+  private int candidates(float[] src, int base, int vocab) {
+    int k = options.topK();
+    if (k > 0 && k < vocab) {
+      return Logits.top(src, base, vocab, k, ids);
+    }
+    for (int i = 0; i < vocab; i++) {
+      ids[i] = i;
+    }
+    return vocab;
+  }
+
+  /**
+   * Moves the top-p set to the front and returns its size: the fewest highest-ranked candidates whose weights
+   * reach {@code target}. A quickselect on (weight desc, id asc) finds it in expected linear time, sorting
+   * nothing; its pivots come from a fixed-seed generator, so the result depends only on the input.
+   */
+  private int nucleus(int n, double target) {
+    long pivotState = 0;
+    int lo = 0;
+    int hi = n;
+    double need = target;
+    while (lo < hi) {
+      pivotState += 0x9E3779B97F4A7C15L;
+      int p = lo + (int) Long.remainderUnsigned(mix(pivotState), hi - lo);
+      swap(p, hi - 1);
+      int store = lo;
+      double aboveSum = 0;
+      for (int i = lo; i < hi - 1; i++) {
+        if (weightRanksAbove(i, hi - 1)) {
+          aboveSum += weights[i];
+          swap(i, store++);
+        }
+      }
+      swap(store, hi - 1);
+      if (aboveSum >= need) {
+        hi = store;
+      } else if (aboveSum + weights[store] >= need) {
+        return store + 1;
+      } else {
+        need -= aboveSum + weights[store];
+        lo = store + 1;
+      }
+    }
+    // Reached only when rounding leaves the target a hair above the sum of everything before hi.
+    return Math.max(lo, 1);
+  }
+
+  private boolean weightRanksAbove(int a, int b) {
+    return weights[a] > weights[b] || (weights[a] == weights[b] && ids[a] < ids[b]);
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  private void swap(int a, int b) {
+    int id = ids[a];
+    ids[a] = ids[b];
+    ids[b] = id;
+    double w = weights[a];
+    weights[a] = weights[b];
+    weights[b] = w;
+  }
+
+  private int dropBelow(int n, double threshold) {
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+      if (weights[i] >= threshold) {
+        ids[kept] = ids[i];
+        weights[kept++] = weights[i];
+      }
+    }
+    return kept;
+  }
+
+  private double sum(int n) {
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      total += weights[i];
+    }
+    return total;
+  }
+
+  private int draw(int n, double total) {
+    double u = random.nextDouble() * total;
+    int last = -1;
+    for (int i = 0; i < n; i++) {
+      if (weights[i] > 0) {
+        last = i;
+        u -= weights[i];
+        if (u < 0) {
+          return ids[i];
+        }
+      }
+    }
+    // Rounding can leave u a hair above 0 after the last token; that token is the right pick then.
+    return ids[last];
+  }
+}

@@ -1,0 +1,69 @@
+package io.github.gptoss4j.generate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Log-probabilities for one generated token, as OpenAI's API reports them. They come from the model's raw
+ * distribution, the log-softmax of the logits before any penalty, temperature or filter, so they describe
+ * the model rather than the sampling settings, and stay comparable across runs with different options.
+ *
+ * @param token the generated token's id
+ * @param logprob natural log of its probability ({@code -Infinity} for a masked logit)
+ * @param top the most likely tokens, most likely first (lower id first on ties); may include {@code token}
+ */
+public record TokenLogprobs(int token, double logprob, List<Alternative> top) {
+
+  /**
+   * One of the most likely tokens at this step.
+   *
+   * @param token its id
+   * @param logprob natural log of its probability
+   */
+  public record Alternative(int token, double logprob) {}
+
+  /** Copies {@code top} so the record stays immutable. */
+  public TokenLogprobs {
+    top = List.copyOf(top);
+  }
+
+  /**
+   * Computes the log-probabilities of {@code token} and of the {@code topN} most likely tokens for logits
+   * {@code logits[off, off + vocab)}, which are not modified.
+   *
+   * @throws GenerationException if the slice is outside the array, a logit is NaN or +Infinity, every logit is
+   *     -Infinity, {@code token} is outside {@code [0, vocab)} or {@code topN} outside {@code [0, 20]}
+   */
+  public static TokenLogprobs of(float[] logits, int off, int vocab, int token, int topN) {
+    Logits.checkSlice(logits, off, vocab);
+    if (token < 0 || token >= vocab) {
+      throw new GenerationException("token must be in [0, " + vocab + "), got " + token);
+    }
+    if (topN < 0 || topN > SamplingOptions.MAX_LOGPROBS) {
+      throw new GenerationException(
+          "logprobs must be in [0, " + SamplingOptions.MAX_LOGPROBS + "], got " + topN);
+    }
+    double max = logits[off + Logits.argmax(logits, off, vocab)];
+    double sum = 0;
+    for (int i = 0; i < vocab; i++) {
+      sum += Math.exp(logits[off + i] - max);
+    }
+    double logZ = max + Math.log(sum);
+    int[] best = new int[Math.min(topN, vocab)];
+    int n = Logits.top(logits, off, vocab, topN, best);
+    // Insertion sort: at most 20 entries.
+    for (int i = 1; i < n; i++) {
+      int t = best[i];
+      int j = i - 1;
+      for (; j >= 0 && Logits.ranksAbove(logits, off, t, best[j]); j--) {
+        best[j + 1] = best[j];
+      }
+      best[j + 1] = t;
+    }
+    List<Alternative> top = new ArrayList<>(n);
+    for (int id : best) {
+      top.add(new Alternative(id, logits[off + id] - logZ));
+    }
+    return new TokenLogprobs(token, logits[off + token] - logZ, top);
+  }
+}
