@@ -39,6 +39,47 @@ public record GptOssConfig(
     float swigluLimit,
     int maxPositionEmbeddings) {
 
+  /**
+   * Checks the architecture is consistent; messages use the Hugging Face {@code config.json} field names.
+   *
+   * @throws IllegalArgumentException naming the offending field
+   */
+  public GptOssConfig {
+    positive("num_hidden_layers", numLayers);
+    positive("hidden_size", hiddenSize);
+    positive("head_dim", headDim);
+    positive("num_attention_heads", numHeads);
+    positive("num_key_value_heads", numKvHeads);
+    positive("num_local_experts", numExperts);
+    positive("num_experts_per_tok", expertsPerToken);
+    positive("intermediate_size", intermediateSize);
+    positive("vocab_size", vocabSize);
+    positive("sliding_window", slidingWindow);
+    positive("max_position_embeddings", maxPositionEmbeddings);
+    require(hiddenSize % 32 == 0, "hidden_size " + hiddenSize + " must be a multiple of 32 (MXFP4 blocks)");
+    require(intermediateSize % 32 == 0, "intermediate_size " + intermediateSize + " must be a multiple of 32 (MXFP4 blocks)");
+    require(numHeads % numKvHeads == 0,
+        "num_attention_heads " + numHeads + " must be a multiple of num_key_value_heads " + numKvHeads);
+    require(expertsPerToken <= numExperts,
+        "num_experts_per_tok " + expertsPerToken + " exceeds num_local_experts " + numExperts);
+    require(layerTypes != null && layerTypes.size() == numLayers,
+        "layer_types has " + (layerTypes == null ? "no" : layerTypes.size()) + " entries, expected num_hidden_layers = " + numLayers);
+    layerTypes = List.copyOf(layerTypes);
+    require(rmsNormEps > 0 && Float.isFinite(rmsNormEps), "rms_norm_eps " + rmsNormEps + " must be a positive number");
+    require(swigluLimit > 0 && Float.isFinite(swigluLimit), "swiglu_limit " + swigluLimit + " must be a positive number");
+    require(rope != null, "rope parameters are missing");
+  }
+
+  private static void positive(String field, int value) {
+    require(value > 0, field + " must be a positive integer, found " + value);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
   /** SwiGLU's sigmoid sharpness, fixed by the architecture. */
   public static final float SWIGLU_ALPHA = 1.702f;
 
@@ -57,7 +98,21 @@ public record GptOssConfig(
    * @param betaFast NTK-by-parts fast boundary (OpenAI's {@code rope_ntk_beta})
    * @param betaSlow NTK-by-parts slow boundary (OpenAI's {@code rope_ntk_alpha})
    */
-  public record Rope(double theta, double factor, int originalContext, double betaFast, double betaSlow) {}
+  public record Rope(double theta, double factor, int originalContext, double betaFast, double betaSlow) {
+    /**
+     * Checks the parameters describe a usable RoPE.
+     *
+     * @throws IllegalArgumentException naming the offending field
+     */
+    public Rope {
+      require(theta > 0 && Double.isFinite(theta), "rope_theta " + theta + " must be a positive number");
+      require(factor >= 1 && Double.isFinite(factor), "rope_scaling.factor " + factor + " must be at least 1");
+      require(originalContext > 0,
+          "rope_scaling.original_max_position_embeddings " + originalContext + " must be a positive integer");
+      require(Double.isFinite(betaFast) && Double.isFinite(betaSlow) && betaFast > betaSlow && betaSlow > 0,
+          "rope_scaling.beta_fast " + betaFast + " must exceed beta_slow " + betaSlow + " > 0");
+    }
+  }
 
   /** The sliding window of layer {@code layer}, 0 for full attention. */
   public int windowOf(int layer) {

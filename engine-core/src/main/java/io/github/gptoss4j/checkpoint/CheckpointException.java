@@ -1,0 +1,20 @@
+package io.github.gptoss4j.checkpoint;
+
+/**
+ * A checkpoint that cannot be used: a malformed safetensors file, a bad {@code config.json}, or weights
+ * of the wrong name, shape or dtype. The message names the file, the tensor or field, and what was
+ * expected.
+ */
+public final class CheckpointException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** A problem described by {@code message}. */
+  public CheckpointException(String message) {
+    super(message);
+  }
+
+  /** A problem described by {@code message}, caused by {@code cause} (usually an I/O error). */
+  public CheckpointException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
