@@ -1,0 +1,35 @@
+package io.github.gptoss4j.harmony;
+
+import java.util.List;
+
+/**
+ * An ordered list of messages, the unit Harmony renders.
+ *
+ * @param messages the messages, in order
+ */
+public record Conversation(List<Message> messages) {
+
+  public Conversation {
+    messages = List.copyOf(messages);
+  }
+
+  /** A conversation of these messages. */
+  public static Conversation of(Message... messages) {
+    return new Conversation(List.of(messages));
+  }
+
+  /** This conversation in harmony's JSON form ({@code Conversation.to_json}): {@code {"messages": [...]}}. */
+  public String toJson() {
+    return HarmonyJson.write(HarmonyJson.conversationNode(this));
+  }
+
+  /**
+   * Reads a conversation in harmony's JSON form. Missing or null optional fields are absent (as in
+   * harmony's Rust core): a system content without {@code knowledge_cutoff} renders no cutoff line.
+   *
+   * @throws HarmonyException naming the message index and field that is missing or malformed
+   */
+  public static Conversation fromJson(String json) {
+    return HarmonyJson.conversation(HarmonyJson.parse(json));
+  }
+}

@@ -1,0 +1,38 @@
+package io.github.gptoss4j.harmony;
+
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * The content of the developer message: instructions ({@code # Instructions}) and the tools the model may
+ * call ({@code # Tools}); function tools live in the {@code functions} namespace.
+ *
+ * @param instructions the developer's instructions, or null
+ * @param tools tool namespaces by name (rendered in name order), or null
+ */
+public record DeveloperContent(String instructions, SortedMap<String, ToolNamespaceConfig> tools)
+    implements Content {
+
+  public DeveloperContent {
+    tools = ToolNamespaceConfig.sortedCopy(tools);
+  }
+
+  /** No instructions and no tools (harmony's {@code DeveloperContent.new()}). */
+  public static DeveloperContent empty() {
+    return new DeveloperContent(null, null);
+  }
+
+  public DeveloperContent withInstructions(String value) {
+    return new DeveloperContent(value, tools);
+  }
+
+  /** Adds (or replaces, by name) a tool namespace. */
+  public DeveloperContent withTools(ToolNamespaceConfig namespace) {
+    return new DeveloperContent(instructions, ToolNamespaceConfig.adding(tools, namespace));
+  }
+
+  /** Sets the {@code functions} namespace to these tools. */
+  public DeveloperContent withFunctionTools(List<ToolDescription> functions) {
+    return withTools(new ToolNamespaceConfig(HarmonyRenderer.FUNCTIONS_NAMESPACE, null, functions));
+  }
+}

@@ -1,0 +1,18 @@
+package io.github.gptoss4j.harmony;
+
+/**
+ * A Harmony conversation, message or token sequence that cannot be rendered or parsed. The message names
+ * the field, token or role at fault and what was expected.
+ */
+public final class HarmonyException extends RuntimeException {
+
+  /** Creates an exception with a message that names the offending field or token. */
+  public HarmonyException(String message) {
+    super(message);
+  }
+
+  /** Creates an exception that wraps the lower-level failure it explains. */
+  public HarmonyException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,50 @@
+package io.github.gptoss4j.harmony;
+
+/** Who wrote a message; rendered in the message header by its lower-case {@link #value()}. */
+public enum Role {
+  USER("user"),
+  ASSISTANT("assistant"),
+  SYSTEM("system"),
+  DEVELOPER("developer"),
+  TOOL("tool");
+
+  private final String value;
+
+  Role(String value) {
+    this.value = value;
+  }
+
+  /** The name used in headers and JSON, e.g. {@code "assistant"}. */
+  public String value() {
+    return value;
+  }
+
+  /**
+   * The role named {@code value} (exact, lower-case).
+   *
+   * @throws HarmonyException if no role has that name
+   */
+  public static Role fromValue(String value) {
+    Role role = find(value);
+    if (role == null) {
+      throw new HarmonyException(
+          "unknown role '" + value + "': expected one of user, assistant, system, developer, tool");
+    }
+    return role;
+  }
+
+  /** The role named {@code value}, or null; the parser treats unknown names as tool names. */
+  static Role find(String value) {
+    for (Role role : values()) {
+      if (role.value.equals(value)) {
+        return role;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,15 @@
+package io.github.gptoss4j.harmony;
+
+import java.util.Objects;
+
+/**
+ * Plain text content, rendered as it is.
+ *
+ * @param text the text, never null
+ */
+public record TextContent(String text) implements Content {
+
+  public TextContent {
+    Objects.requireNonNull(text, "text");
+  }
+}
