@@ -1,5 +1,7 @@
 package io.github.gptoss4j.kernels;
 
+import java.lang.System.Logger.Level;
+
 /**
  * Chooses the kernel implementation at start-up, like Lucene's {@code VectorizationProvider}: the
  * Vector-API kernels when {@code jdk.incubator.vector} is present, otherwise the scalar ones after one
@@ -9,8 +11,85 @@ package io.github.gptoss4j.kernels;
 public final class KernelProvider {
   private KernelProvider() {}
 
-  /** The shared default kernels. */
+  /** Kernel implementations. */
+  public enum Impl {
+    /** Plain Java loops: the readable reference, and the fallback without the Vector API. */
+    SCALAR,
+    /** Vector-API loops for the hot kernels ({@code --add-modules jdk.incubator.vector}). */
+    VECTOR
+  }
+
+  private static final class Default {
+    static final Kernels INSTANCE = create(chosenImpl(), chosenThreads());
+  }
+
+  /** The shared default kernels, created on first use and kept for the life of the JVM. */
   public static Kernels get() {
-    throw new UnsupportedOperationException("kernels not implemented yet");
+    return Default.INSTANCE;
+  }
+
+  /**
+   * New kernels with their own thread pool (close them when done).
+   *
+   * @throws KernelException if {@code threads < 1}, or VECTOR is asked for but the Vector API is unavailable
+   */
+  public static Kernels create(Impl impl, int threads) {
+    if (threads < 1) {
+      throw new KernelException("kernel thread count must be at least 1, got " + threads);
+    }
+    return switch (impl) {
+      case SCALAR -> new ScalarKernels(threads);
+      case VECTOR -> {
+        String why = vectorUnavailableReason();
+        if (why != null) {
+          throw new KernelException("vector kernels requested but unavailable: " + why);
+        }
+        yield new VectorKernels(threads);
+      }
+    };
+  }
+
+  /** The implementation {@link #get()} uses: forced by {@code gptoss.kernels}, else the best available. */
+  static Impl chosenImpl() {
+    String forced = System.getProperty("gptoss.kernels");
+    if (forced != null) {
+      return switch (forced.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "scalar" -> Impl.SCALAR;
+        case "vector" -> Impl.VECTOR;
+        default -> throw new KernelException("system property gptoss.kernels=" + forced + ": expected scalar or vector");
+      };
+    }
+    String why = vectorUnavailableReason();
+    if (why == null) {
+      return Impl.VECTOR;
+    }
+    System.getLogger(KernelProvider.class.getName())
+        .log(Level.WARNING, "gptoss4j: using the slow scalar kernels because " + why
+            + " (run java with --add-modules jdk.incubator.vector)");
+    return Impl.SCALAR;
+  }
+
+  static int chosenThreads() {
+    String prop = System.getProperty("gptoss.threads");
+    if (prop == null) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    try {
+      int n = Integer.parseInt(prop.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new KernelException("system property gptoss.threads=" + prop + ": expected a positive integer");
+  }
+
+  /** Null when the Vector API is usable, else why not. */
+  static String vectorUnavailableReason() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return "the jdk.incubator.vector module is not present";
+    }
+    return VectorKernels.unusableReason();
   }
 }

@@ -14,7 +14,7 @@ public record Mxfp4Matrix(MemorySegment blocks, MemorySegment scales, int rows, 
 
   public Mxfp4Matrix {
     if (cols % BLOCK != 0) {
-      throw new IllegalArgumentException("MXFP4 matrix: cols " + cols + " is not a multiple of 32");
+      throw new KernelException("MXFP4 matrix: cols " + cols + " is not a multiple of 32");
     }
     MatrixChecks.require(blocks.byteSize() == (long) rows * cols / 2, "mxfp4 blocks", rows, cols, blocks.byteSize());
     MatrixChecks.require(scales.byteSize() == (long) rows * cols / BLOCK, "mxfp4 scales", rows, cols, scales.byteSize());

@@ -1,0 +1,11 @@
+package io.github.gptoss4j.kernels;
+
+/** A kernel was called with arguments that do not fit together (shapes, offsets, KV capacity, RoPE settings). */
+public final class KernelException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates an exception whose message names what was wrong and what was expected. */
+  public KernelException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,381 @@
+package io.github.gptoss4j.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The readable reference of every kernel: plain loops in f32 with sequential sums. Matmul and attention are
+ * split over the worker pool by rows and by (token, head); every output is computed by one thread in a fixed
+ * order, so results are bit-identical for any thread count. {@link VectorKernels} overrides the hot loops.
+ */
+class ScalarKernels implements Kernels {
+
+  final WorkerPool pool;
+  private final Scratch[] scratch;
+  private final MatmulJob matmulJob = new MatmulJob();
+  private final AttentionJob attentionJob = new AttentionJob();
+
+  ScalarKernels(int threads) {
+    pool = new WorkerPool(threads);
+    scratch = new Scratch[threads];
+    for (int i = 0; i < threads; i++) {
+      scratch[i] = new Scratch();
+    }
+  }
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public int threads() {
+    return pool.threads();
+  }
+
+  // ---------------------------------------------------------------- matmul
+
+  @Override
+  public final void matmul(
+      WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff) {
+    if (tokens < 1) {
+      throw new KernelException("matmul: tokens must be at least 1, got " + tokens);
+    }
+    MatrixChecks.range("matmul input x", x, xOff, (long) tokens * w.cols());
+    MatrixChecks.range("matmul output", out, outOff, (long) tokens * w.rows());
+    if (bias != null && bias.length < w.rows()) {
+      throw new KernelException("matmul bias has " + bias.length + " floats, the matrix has " + w.rows() + " rows");
+    }
+    int rowsPerChunk = rowsPerChunk(w.rows());
+    int chunks = (w.rows() + rowsPerChunk - 1) / rowsPerChunk;
+    pool.lock().lock();
+    try {
+      matmulJob.set(w, bias, x, xOff, tokens, out, outOff, rowsPerChunk);
+      pool.run(chunks, matmulJob);
+    } finally {
+      matmulJob.clear();
+      pool.lock().unlock();
+    }
+  }
+
+  /** Enough chunks to balance the threads, few enough that hand-out overhead stays small. */
+  private int rowsPerChunk(int rows) {
+    int target = (rows + threads() * 16 - 1) / (threads() * 16);
+    return Math.max(rowGroup(), Math.clamp(target, 4, 256) / rowGroup() * rowGroup());
+  }
+
+  /** Chunks hold a multiple of this many rows (vector kernels process several rows per pass). */
+  int rowGroup() {
+    return 1;
+  }
+
+  /** Rows {@code [r0, r1)} of a matmul, all tokens. Decodes each row once and uses it for every token. */
+  void matmulRows(
+      WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff, int r0, int r1,
+      Scratch s) {
+    int cols = w.cols();
+    int rows = w.rows();
+    float[] row = s.row(cols);
+    for (int r = r0; r < r1; r++) {
+      Formats.decodeRow(w, r, row, 0);
+      float b = bias == null ? 0f : bias[r];
+      for (int t = 0; t < tokens; t++) {
+        out[outOff + t * rows + r] = dot(row, 0, x, xOff + t * cols, cols) + b;
+      }
+    }
+  }
+
+  static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      sum += a[aOff + i] * b[bOff + i];
+    }
+    return sum;
+  }
+
+  private final class MatmulJob implements WorkerPool.Job {
+    private WeightMatrix w;
+    private float[] bias;
+    private float[] x;
+    private int xOff;
+    private int tokens;
+    private float[] out;
+    private int outOff;
+    private int rowsPerChunk;
+
+    void set(WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff, int rpc) {
+      this.w = w;
+      this.bias = bias;
+      this.x = x;
+      this.xOff = xOff;
+      this.tokens = tokens;
+      this.out = out;
+      this.outOff = outOff;
+      this.rowsPerChunk = rpc;
+    }
+
+    void clear() {
+      set(null, null, null, 0, 0, null, 0, 0);
+    }
+
+    @Override
+    public void run(int chunk, int worker) {
+      int r0 = chunk * rowsPerChunk;
+      int r1 = Math.min(w.rows(), r0 + rowsPerChunk);
+      matmulRows(w, bias, x, xOff, tokens, out, outOff, r0, r1, scratch[worker]);
+    }
+  }
+
+  // ---------------------------------------------------------------- attention
+
+  @Override
+  public final void attention(
+      AttentionShape shape, float[] q, int qOff, int tokens, int pos0, KvBuffer kv, float[] sinks, float[] out,
+      int outOff) {
+    checkAttention(shape, q, qOff, tokens, pos0, kv, sinks, out, outOff);
+    pool.lock().lock();
+    try {
+      attentionJob.set(shape, q, qOff, tokens, pos0, kv, sinks, out, outOff);
+      pool.run(tokens * shape.heads(), attentionJob);
+    } finally {
+      attentionJob.clear();
+      pool.lock().unlock();
+    }
+  }
+
+  private static void checkAttention(
+      AttentionShape shape, float[] q, int qOff, int tokens, int pos0, KvBuffer kv, float[] sinks, float[] out,
+      int outOff) {
+    int heads = shape.heads();
+    int kvHeads = shape.kvHeads();
+    if (heads < 1 || kvHeads < 1 || shape.headDim() < 1 || heads % kvHeads != 0) {
+      throw new KernelException("attention: heads " + heads + " must be a positive multiple of kvHeads " + kvHeads
+          + " and headDim " + shape.headDim() + " positive");
+    }
+    if (tokens < 1 || pos0 < 0 || shape.window() < 0) {
+      throw new KernelException("attention: tokens " + tokens + ", pos0 " + pos0 + ", window " + shape.window()
+          + ": need tokens ≥ 1, pos0 ≥ 0, window ≥ 0");
+    }
+    long width = (long) heads * shape.headDim();
+    MatrixChecks.range("attention q", q, qOff, tokens * width);
+    MatrixChecks.range("attention output", out, outOff, tokens * width);
+    if (sinks != null && sinks.length < heads) {
+      throw new KernelException("attention sinks have " + sinks.length + " values, need one per head (" + heads + ")");
+    }
+    long rowBytes = (long) kvHeads * shape.headDim() * kv.type().bytes();
+    long need = rowBytes * kv.capacity();
+    if (kv.capacity() < 1 || kv.keys().byteSize() < need || kv.values().byteSize() < need) {
+      throw new KernelException("attention KV buffer: capacity " + kv.capacity() + " rows of " + rowBytes
+          + " bytes needs " + need + " bytes per segment, has keys " + kv.keys().byteSize() + ", values "
+          + kv.values().byteSize());
+    }
+    int last = pos0 + tokens - 1;
+    int visible = shape.window() == 0 ? last + 1 : Math.min(shape.window(), last + 1);
+    if (visible > kv.capacity()) {
+      throw new KernelException("attention: a query at position " + last + " sees " + visible
+          + " keys but the KV buffer holds only " + kv.capacity() + " rows");
+    }
+  }
+
+  /** One query head of one token: scores, softmax with the sink in the denominator, weighted values. */
+  void attendHead(
+      AttentionShape shape, float[] q, int qOff, int t, int pos0, KvBuffer kv, float[] sinks, int h, float[] out,
+      int outOff, Scratch s) {
+    int headDim = shape.headDim();
+    int p = pos0 + t;
+    int start = shape.window() == 0 ? 0 : Math.max(0, p - shape.window() + 1);
+    int n = p - start + 1;
+    int qBase = qOff + (t * shape.heads() + h) * headDim;
+    int oBase = outOff + (t * shape.heads() + h) * headDim;
+    int kvHead = h / (shape.heads() / shape.kvHeads());
+    long rowElems = (long) shape.kvHeads() * headDim;
+    float[] scores = s.scores(n);
+
+    float max = sinks == null ? Float.NEGATIVE_INFINITY : sinks[h];
+    for (int j = 0; j < n; j++) {
+      long base = ((start + j) % kv.capacity()) * rowElems + (long) kvHead * headDim;
+      float d = 0f;
+      for (int i = 0; i < headDim; i++) {
+        d += q[qBase + i] * element(kv.keys(), kv.type(), base + i);
+      }
+      scores[j] = d * shape.scale();
+      max = Math.max(max, scores[j]);
+    }
+    float sum = sinks == null ? 0f : (float) Math.exp(sinks[h] - max);
+    for (int j = 0; j < n; j++) {
+      scores[j] = (float) Math.exp(scores[j] - max);
+      sum += scores[j];
+    }
+    java.util.Arrays.fill(out, oBase, oBase + headDim, 0f);
+    for (int j = 0; j < n; j++) {
+      long base = ((start + j) % kv.capacity()) * rowElems + (long) kvHead * headDim;
+      float weight = scores[j] / sum;
+      for (int i = 0; i < headDim; i++) {
+        out[oBase + i] += weight * element(kv.values(), kv.type(), base + i);
+      }
+    }
+  }
+
+  static float element(MemorySegment s, KvType type, long index) {
+    return type == KvType.F32 ? s.getAtIndex(Formats.F32, index) : Formats.bf16At(s, index);
+  }
+
+  private final class AttentionJob implements WorkerPool.Job {
+    private AttentionShape shape;
+    private float[] q;
+    private int qOff;
+    private int pos0;
+    private KvBuffer kv;
+    private float[] sinks;
+    private float[] out;
+    private int outOff;
+
+    void set(AttentionShape shape, float[] q, int qOff, int tokens, int pos0, KvBuffer kv, float[] sinks,
+        float[] out, int outOff) {
+      this.shape = shape;
+      this.q = q;
+      this.qOff = qOff;
+      this.pos0 = pos0;
+      this.kv = kv;
+      this.sinks = sinks;
+      this.out = out;
+      this.outOff = outOff;
+    }
+
+    void clear() {
+      set(null, null, 0, 0, 0, null, null, null, 0);
+    }
+
+    @Override
+    public void run(int chunk, int worker) {
+      int t = chunk / shape.heads();
+      int h = chunk % shape.heads();
+      attendHead(shape, q, qOff, t, pos0, kv, sinks, h, out, outOff, scratch[worker]);
+    }
+  }
+
+  // ---------------------------------------------------------------- single-thread vector ops
+
+  @Override
+  public void embedding(WeightMatrix table, int row, float[] out, int outOff) {
+    if (row < 0 || row >= table.rows()) {
+      throw new KernelException("embedding: token " + row + " is outside the table of " + table.rows() + " rows");
+    }
+    MatrixChecks.range("embedding output", out, outOff, table.cols());
+    Formats.decodeRow(table, row, out, outOff);
+  }
+
+  @Override
+  public void rmsNorm(float[] x, int xOff, float[] scale, float eps, float[] out, int outOff, int n) {
+    MatrixChecks.range("rmsNorm input", x, xOff, n);
+    MatrixChecks.range("rmsNorm scale", scale, 0, n);
+    MatrixChecks.range("rmsNorm output", out, outOff, n);
+    float sumSq = 0f;
+    for (int i = 0; i < n; i++) {
+      sumSq += x[xOff + i] * x[xOff + i];
+    }
+    float inv = rmsFactor(sumSq, n, eps);
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = x[xOff + i] * inv * scale[i];
+    }
+  }
+
+  /** {@code 1/sqrt(mean + eps)} as torch's {@code rsqrt} in f32. */
+  static float rmsFactor(float sumSq, int n, float eps) {
+    return (float) (1.0 / Math.sqrt(sumSq / n + eps));
+  }
+
+  @Override
+  public void swiglu(float[] gateUp, int gateUpOff, float alpha, float limit, float[] out, int outOff, int n) {
+    MatrixChecks.range("swiglu input", gateUp, gateUpOff, 2L * n);
+    MatrixChecks.range("swiglu output", out, outOff, n);
+    for (int i = 0; i < n; i++) {
+      float g = Math.min(gateUp[gateUpOff + 2 * i], limit);
+      float u = Math.clamp(gateUp[gateUpOff + 2 * i + 1], -limit, limit);
+      float sigmoid = (float) (1.0 / (1.0 + Math.exp(-(alpha * g))));
+      out[outOff + i] = g * sigmoid * (u + 1f);
+    }
+  }
+
+  @Override
+  public void softmax(float[] x, int off, int n) {
+    MatrixChecks.range("softmax input", x, off, n);
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, x[off + i]);
+    }
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      x[off + i] = (float) Math.exp(x[off + i] - max);
+      sum += x[off + i];
+    }
+    for (int i = 0; i < n; i++) {
+      x[off + i] /= sum;
+    }
+  }
+
+  @Override
+  public int argmax(float[] x, int off, int n) {
+    if (n < 1) {
+      throw new KernelException("argmax of an empty range");
+    }
+    MatrixChecks.range("argmax input", x, off, n);
+    int best = 0;
+    for (int i = 1; i < n; i++) {
+      if (x[off + i] > x[off + best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  @Override
+  public void topK(float[] logits, int off, int n, int k, int[] experts, float[] weights) {
+    if (k < 1 || k > n || experts.length < k || weights.length < k) {
+      throw new KernelException("topK: k " + k + " must be in [1, " + n + "] and fit experts (" + experts.length
+          + ") and weights (" + weights.length + ")");
+    }
+    MatrixChecks.range("topK logits", logits, off, n);
+    for (int j = 0; j < k; j++) {
+      int best = -1;
+      for (int i = 0; i < n; i++) {
+        if (!chosen(experts, j, i) && (best < 0 || logits[off + i] > logits[off + best])) {
+          best = i;
+        }
+      }
+      experts[j] = best;
+      weights[j] = logits[off + best];
+    }
+    // softmax over the k selected logits; the first is the largest
+    float sum = 0f;
+    for (int j = 0; j < k; j++) {
+      weights[j] = (float) Math.exp(weights[j] - logits[off + experts[0]]);
+      sum += weights[j];
+    }
+    for (int j = 0; j < k; j++) {
+      weights[j] /= sum;
+    }
+  }
+
+  private static boolean chosen(int[] experts, int count, int i) {
+    for (int j = 0; j < count; j++) {
+      if (experts[j] == i) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+    MatrixChecks.range("axpy x", x, xOff, n);
+    MatrixChecks.range("axpy y", y, yOff, n);
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] += a * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,23 @@
+package io.github.gptoss4j.kernels;
+
+/** Buffers owned by one worker; they only grow, so steady-state calls allocate nothing. */
+final class Scratch {
+  private float[] row = new float[0];
+  private float[] scores = new float[0];
+
+  /** A buffer of at least {@code n} floats for a decoded weight row (or rows). */
+  float[] row(int n) {
+    if (row.length < n) {
+      row = new float[n];
+    }
+    return row;
+  }
+
+  /** A buffer of at least {@code n} floats for attention scores. */
+  float[] scores(int n) {
+    if (scores.length < n) {
+      scores = new float[n];
+    }
+    return scores;
+  }
+}
