@@ -53,6 +53,9 @@ final class Logits {
    */
   static int top(float[] logits, int off, int vocab, int k, int[] out) {
     int n = Math.min(k, vocab);
+    if (n == 0) {
+      return 0;
+    }
     for (int i = 0; i < n; i++) {
       out[i] = i;
       siftUp(logits, off, out, i);
