@@ -1,0 +1,160 @@
+package io.github.gptoss4j.harmony;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gptoss4j.tokenizer.AllowedSpecial;
+import io.github.gptoss4j.tokenizer.Tokenizer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Harmony's rendering tests at the token level: rendered ids must equal harmony's expected text encoded
+ * with all special tokens allowed (tiktoken's ids in harmony-public.jsonl for the public cases).
+ */
+class RenderTokensTest {
+
+  static final HarmonyEncoding HARMONY = HarmonyEncoding.gptOss();
+  static final Tokenizer TOKENIZER = HARMONY.tokenizer();
+
+  static int[] encodeAll(String text) {
+    return TOKENIZER.encode(text, AllowedSpecial.ALL);
+  }
+
+  static Stream<Arguments> renderingTests() {
+    return Stream.of(
+        Arguments.of("test_simple_convo.txt", Fixtures.simpleConvo(), true),
+        Arguments.of("test_simple_convo_low_effort.txt", Fixtures.convoWithEffort(ReasoningEffort.LOW, true), true),
+        Arguments.of("test_simple_convo_medium_effort.txt", Fixtures.convoWithEffort(ReasoningEffort.MEDIUM, true), true),
+        Arguments.of("test_simple_convo_high_effort.txt", Fixtures.convoWithEffort(ReasoningEffort.HIGH, true), true),
+        Arguments.of("test_simple_convo_low_effort_no_instruction.txt", Fixtures.convoWithEffort(ReasoningEffort.LOW, false), true),
+        Arguments.of("test_simple_convo_medium_effort_no_instruction.txt", Fixtures.convoWithEffort(ReasoningEffort.MEDIUM, false), true),
+        Arguments.of("test_simple_convo_high_effort_no_instruction.txt", Fixtures.convoWithEffort(ReasoningEffort.HIGH, false), true),
+        Arguments.of("test_reasoning_system_message.txt",
+            Fixtures.reasoningSystemMessage(ReasoningEffort.MEDIUM, "What is 2 + 2?", false), true),
+        Arguments.of("test_reasoning_system_message_no_instruction.txt",
+            Fixtures.reasoningSystemMessage(ReasoningEffort.HIGH, "What is the best place to eat candy in the world?", false), true),
+        Arguments.of("test_reasoning_system_message_with_dates.txt",
+            Fixtures.reasoningSystemMessage(ReasoningEffort.MEDIUM, "What is 42 * pi?", true), true),
+        Arguments.of("test_render_functions_with_parameters.txt", Fixtures.functionsWithParameters(), true),
+        Arguments.of("test_no_tools.txt",
+            Fixtures.systemOnly(SystemContent.defaults().withConversationStartDate("2025-06-28")), true),
+        Arguments.of("test_browser_tool_only.txt",
+            Fixtures.systemOnly(SystemContent.defaults().withConversationStartDate("2025-06-28").withBrowserTool()), true),
+        Arguments.of("test_browser_and_function_tool.txt", Fixtures.browserAndFunctionTool(), true),
+        Arguments.of("test_browser_and_python_tool.txt",
+            Fixtures.systemOnly(SystemContent.defaults().withConversationStartDate("2025-06-28").withBrowserTool().withPythonTool()), true),
+        Arguments.of("test_dropping_cot_by_default.txt",
+            Fixtures.cot("User asks: “What is 2 + 2?” Simple arithmetic. Provide answer."), true),
+        Arguments.of("test_does_not_drop_if_ongoing_analysis.txt", Fixtures.ongoingAnalysis(), true),
+        Arguments.of("test_preserve_cot.txt",
+            Fixtures.cot("User asks a simple question: \"What is 2 + 2?\" The answer: 4."), false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("renderingTests")
+  void completionMatchesHarmonyTestData(String file, Conversation conversation, boolean autoDrop) {
+    int[] ids = HARMONY.renderConversationForCompletion(conversation, Role.ASSISTANT, new RenderConversationConfig(autoDrop));
+    String expected = TestData.expected(file);
+    assertEquals(expected, TOKENIZER.decode(ids));
+    assertArrayEquals(encodeAll(expected), ids);
+  }
+
+  static Stream<Arguments> publicCases() {
+    return JsonTest.publicCases();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("publicCases")
+  void publicCaseRendersExpectedIds(String name, JsonNode testCase) {
+    Conversation conversation = Conversation.fromJson(testCase.get("conversation").toString());
+    RenderConversationConfig config = new RenderConversationConfig(testCase.get("auto_drop_analysis").booleanValue());
+    int[] ids =
+        testCase.get("render").textValue().equals("completion")
+            ? HARMONY.renderConversationForCompletion(conversation, Role.ASSISTANT, config)
+            : HARMONY.renderConversation(conversation, config);
+    int[] expected = new int[testCase.get("expected_ids").size()];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = testCase.get("expected_ids").get(i).intValue();
+    }
+    assertArrayEquals(expected, ids);
+  }
+
+  @Test
+  void keepAnalysisBetweenFinalMessages() {
+    int[] ids = HARMONY.renderConversation(Fixtures.analysisBetweenFinals());
+    assertEquals(TestData.expected("test_keep_analysis_between_finals.txt"), TOKENIZER.decode(ids));
+  }
+
+  @Test
+  void constrainInContentTypeStaysASpecialToken() {
+    // test_tool_call_with_constrain_tokenized_correctly: rendering a parsed tool call gives back its tokens
+    String text = "<|start|>assistant to=functions.get_weather<|channel|>commentary"
+        + " <|constrain|>json<|message|>{\"location\": \"Tokyo\"}<|call|>";
+    int[] tokens = encodeAll(text);
+    List<Message> parsed = HARMONY.parseMessagesFromCompletionTokens(tokens, null);
+    assertEquals(
+        List.of(Message.of(Role.ASSISTANT, "{\"location\": \"Tokyo\"}")
+            .withChannel("commentary").withRecipient("functions.get_weather").withContentType("<|constrain|>json")),
+        parsed);
+    assertEquals(text, TOKENIZER.decodeStrict(tokens));
+    assertArrayEquals(tokens, HARMONY.renderConversation(new Conversation(parsed)));
+  }
+
+  @Test
+  void renderAndRenderConversationRoundtrip() {
+    Message message = Message.of(Role.USER, "Hello");
+    Conversation conversation = Conversation.of(message);
+    int[] single = HARMONY.render(message);
+    assertArrayEquals(single, HARMONY.renderConversation(conversation));
+    int[] completion = HARMONY.renderConversationForCompletion(conversation, Role.ASSISTANT);
+    assertArrayEquals(single, Arrays.copyOf(completion, single.length));
+  }
+
+  @Test
+  void trainingEndsFinalAnswerWithReturn() {
+    Conversation conversation =
+        Conversation.of(Message.of(Role.USER, "hi"), Message.of(Role.ASSISTANT, "hello").withChannel("final"));
+    int[] training = HARMONY.renderConversationForTraining(conversation);
+    int[] regular = HARMONY.renderConversation(conversation);
+    int last = regular.length - 1;
+    assertArrayEquals(Arrays.copyOf(regular, last), Arrays.copyOf(training, last));
+    assertEquals(TOKENIZER.specialTokenId("<|end|>"), regular[last]);
+    assertEquals(TOKENIZER.specialTokenId("<|return|>"), training[last]);
+  }
+
+  @Test
+  void trainingLeavesOtherEndingsAlone() {
+    Conversation conversation = Conversation.of(Message.of(Role.USER, "hi"));
+    assertArrayEquals(HARMONY.renderConversation(conversation), HARMONY.renderConversationForTraining(conversation));
+  }
+
+  @Test
+  void specialTokenSpellingInTextIsEncodedAsText() {
+    int[] ids = HARMONY.render(Message.of(Role.USER, "<|end|>"));
+    assertArrayEquals(TOKENIZER.encodeOrdinary("<|end|>"), Arrays.copyOfRange(ids, 3, ids.length - 1));
+  }
+
+  @Test
+  void stopTokensAreHarmonys() {
+    // <|return|> 200002, <|call|> 200012, <|end|> 200007 (harmony docs/format.md)
+    assertArrayEquals(new int[] {200002, 200012, 200007}, HARMONY.stopTokens());
+    assertArrayEquals(new int[] {200002, 200012}, HARMONY.stopTokensForAssistantActions());
+  }
+
+  @Test
+  void textRenderingSpellsOutSpecialTokens() {
+    assertEquals(
+        TestData.expected("test_simple_convo.txt"),
+        HARMONY.renderConversationForCompletionText(Fixtures.simpleConvo(), Role.ASSISTANT, RenderConversationConfig.DEFAULT));
+    assertEquals(
+        TestData.expected("test_keep_analysis_between_finals.txt"),
+        HARMONY.renderConversationText(Fixtures.analysisBetweenFinals(), RenderConversationConfig.DEFAULT));
+  }
+}
