@@ -13,13 +13,20 @@ final class BytePairEncoder {
   private static final int NONE = Integer.MAX_VALUE;
 
   private final Ranks ranks;
+  private final int longPiece;
   private byte[] bytes = new byte[256];
   private int[] starts = new int[LONG_PIECE + 1];
   private int[] pairRanks = new int[LONG_PIECE + 1];
   private int[] tokens = new int[LONG_PIECE + 1];
 
   BytePairEncoder(Ranks ranks) {
+    this(ranks, LONG_PIECE);
+  }
+
+  /** An encoder that switches to the heap variant above {@code longPiece} bytes (tests compare both). */
+  BytePairEncoder(Ranks ranks, int longPiece) {
     this.ranks = ranks;
+    this.longPiece = longPiece;
   }
 
   /** A buffer of at least {@code capacity} bytes for the caller to fill with the next piece. */
@@ -35,7 +42,7 @@ final class BytePairEncoder {
     int whole = ranks.rank(bytes, 0, len);
     if (whole >= 0) {
       out.add(whole);
-    } else if (len <= LONG_PIECE) {
+    } else if (len <= longPiece) {
       mergeShort(len, out);
     } else {
       mergeLong(len, out);
@@ -43,6 +50,11 @@ final class BytePairEncoder {
   }
 
   private void mergeShort(int len, IntList out) {
+    if (starts.length <= len) {
+      starts = new int[len + 1];
+      pairRanks = new int[len + 1];
+      tokens = new int[len + 1];
+    }
     int[] start = starts;
     int[] pair = pairRanks;
     int[] token = tokens;

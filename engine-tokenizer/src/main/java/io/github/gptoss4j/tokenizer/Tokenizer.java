@@ -230,6 +230,10 @@ public final class Tokenizer {
     return SpecialTokens.VOCAB_SIZE;
   }
 
+  Ranks ranks() {
+    return ranks;
+  }
+
   int tokenLength(int id) {
     if (id >= 0 && id < ranks.size()) {
       return ranks.tokenLength(id);
