@@ -1,0 +1,312 @@
+package io.github.gptoss4j.model;
+
+import io.github.gptoss4j.checkpoint.GptOssConfig;
+import io.github.gptoss4j.kernels.Kernels.KvBuffer;
+import io.github.gptoss4j.kernels.KvType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Keys and values of every layer for one sequence, off-heap.
+ *
+ * <p>Sliding-window layers keep a ring of the last {@code slidingWindow + maxBlock − 1} positions (a block of
+ * {@code maxBlock} queries needs the window behind its first query). Full-attention layers grow in chunks
+ * of {@value #CHUNK} positions, doubling, up to the context limit; nothing is allocated for positions not
+ * yet used. Growth beyond the caller's byte budget is a {@link ContextOverflowException}.
+ *
+ * <p>Not thread-safe: one cache belongs to one sequence.
+ */
+public final class KvCache implements AutoCloseable {
+  /** Growth granularity of full-attention layers, in positions. */
+  static final int CHUNK = 1024;
+
+  private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+  private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+
+  private final GptOssConfig config;
+  private final KvType type;
+  private final long budgetBytes;
+  private final int maxBlock;
+  private final int maxPositions;
+  private final long rowBytes;
+  private final Layer[] layers;
+  private int size;
+
+  private final class Layer {
+    final int window;
+    Arena arena;
+    KvBuffer buffer;
+
+    Layer(int window) {
+      this.window = window;
+    }
+
+    int capacity() {
+      return buffer == null ? 0 : buffer.capacity();
+    }
+
+    /** Makes room for positions below {@code end}. */
+    void ensure(int end) {
+      if (end <= capacity() || (window > 0 && buffer != null)) {
+        return;
+      }
+      int target = window > 0 ? ringCapacity(window, maxBlock) : fullCapacity(capacity(), end, maxPositions);
+      long extra = 2L * (target - capacity()) * rowBytes;
+      if (allocatedBytes() + extra > budgetBytes) {
+        throw new ContextOverflowException(
+            "KV cache needs " + (allocatedBytes() + extra) + " bytes for " + end + " positions, over the budget of "
+                + budgetBytes + " bytes");
+      }
+      Arena next = Arena.ofShared();
+      MemorySegment keys = next.allocate(target * rowBytes, 64);
+      MemorySegment values = next.allocate(target * rowBytes, 64);
+      if (buffer != null) {
+        // Full layers map position p to row p, so the used prefix copies over unchanged; a ring is only
+        // ever allocated once at its final capacity.
+        keys.copyFrom(buffer.keys().asSlice(0, size * rowBytes));
+        values.copyFrom(buffer.values().asSlice(0, size * rowBytes));
+        arena.close();
+      }
+      arena = next;
+      buffer = new KvBuffer(keys, values, type, target);
+    }
+  }
+
+  KvCache(GptOssConfig config, KvType type, long budgetBytes, int maxBlock) {
+    if (maxBlock < 1) {
+      throw new IllegalArgumentException("maxBlock must be positive, got " + maxBlock);
+    }
+    this.config = config;
+    this.type = type;
+    this.budgetBytes = budgetBytes;
+    this.maxBlock = maxBlock;
+    this.maxPositions = config.maxPositionEmbeddings();
+    this.rowBytes = (long) config.numKvHeads() * config.headDim() * type.bytes();
+    this.layers = new Layer[config.numLayers()];
+    for (int l = 0; l < layers.length; l++) {
+      layers[l] = new Layer(config.windowOf(l));
+    }
+  }
+
+  /**
+   * Bytes a cache needs to hold {@code positions} positions (what {@link KvCache} allocates for them),
+   * computable before any work.
+   */
+  public static long bytesFor(GptOssConfig config, KvType type, int positions, int maxBlock) {
+    long rowBytes = (long) config.numKvHeads() * config.headDim() * type.bytes();
+    long rows = 0;
+    for (int l = 0; l < config.numLayers(); l++) {
+      int window = config.windowOf(l);
+      if (positions > 0) {
+        rows += window > 0 ? ringCapacity(window, maxBlock) : fullCapacity(0, positions, config.maxPositionEmbeddings());
+      }
+    }
+    return 2 * rows * rowBytes;
+  }
+
+  private static int ringCapacity(int window, int maxBlock) {
+    return window + maxBlock - 1;
+  }
+
+  private static int fullCapacity(int current, int needed, int maxPositions) {
+    int target = Math.max(CHUNK, current);
+    while (target < needed) {
+      target = target > maxPositions / 2 ? maxPositions : target * 2;
+    }
+    return Math.min(Math.max(target, needed), maxPositions);
+  }
+
+  /** Element type of the stored keys and values. */
+  public KvType type() {
+    return type;
+  }
+
+  /** Number of positions stored; the next token goes at this position. */
+  public int size() {
+    return size;
+  }
+
+  /** Off-heap bytes currently allocated. */
+  public long allocatedBytes() {
+    long total = 0;
+    for (Layer layer : layers) {
+      total += 2L * layer.capacity() * rowBytes;
+    }
+    return total;
+  }
+
+  /** Checks that {@code n} more positions fit the model's context and the budget, and allocates them. */
+  void reserve(int n) {
+    if (n > maxBlock) {
+      throw new IllegalArgumentException("block of " + n + " tokens exceeds maxBlock " + maxBlock);
+    }
+    long end = (long) size + n;
+    if (end > maxPositions) {
+      throw new ContextOverflowException(
+          "context of " + end + " tokens exceeds the model's limit of " + maxPositions);
+    }
+    for (Layer layer : layers) {
+      layer.ensure((int) end);
+    }
+  }
+
+  /** Stores the keys and values of {@code n} positions from {@code size()} on (rows of kvHeads·headDim). */
+  void write(int layer, float[] keys, float[] values, int n) {
+    KvBuffer buffer = layers[layer].buffer;
+    int width = config.numKvHeads() * config.headDim();
+    for (int t = 0; t < n; t++) {
+      long offset = ((size + t) % buffer.capacity()) * rowBytes;
+      store(buffer.keys(), offset, keys, t * width, width);
+      store(buffer.values(), offset, values, t * width, width);
+    }
+  }
+
+  private void store(MemorySegment dst, long offset, float[] src, int srcOff, int n) {
+    if (type == KvType.F32) {
+      MemorySegment.copy(src, srcOff, dst, F32, offset, n);
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst.set(BF16, offset + 2L * i, bf16(src[srcOff + i]));
+      }
+    }
+  }
+
+  /** Rounds to the nearest bf16, ties to even (NaN stays NaN). */
+  static short bf16(float f) {
+    int bits = Float.floatToRawIntBits(f);
+    if (Float.isNaN(f)) {
+      return (short) ((bits >>> 16) | 0x40);
+    }
+    return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
+  }
+
+  /** The buffer attention reads for {@code layer}. */
+  KvBuffer buffer(int layer) {
+    return layers[layer].buffer;
+  }
+
+  /** Marks {@code n} more positions as stored, after every layer wrote them. */
+  void advance(int n) {
+    size += n;
+  }
+
+  /**
+   * Whether {@link #truncate} can go back to {@code position}: sliding layers must still hold the window
+   * behind it.
+   */
+  public boolean canTruncate(int position) {
+    if (position < 0 || position > size) {
+      return false;
+    }
+    for (Layer layer : layers) {
+      if (layer.window > 0 && position > 0) {
+        int oldestKept = size - layer.capacity();
+        if (position - layer.window + 1 < oldestKept) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Forgets every position from {@code position} on, so generation can continue from there (a shared
+   * prefix reused across turns).
+   *
+   * @throws IllegalArgumentException if {@link #canTruncate} says no
+   */
+  public void truncate(int position) {
+    if (!canTruncate(position)) {
+      throw new IllegalArgumentException(
+          "cannot truncate the KV cache of " + size + " positions back to " + position
+              + ": sliding-window layers no longer hold the positions before it");
+    }
+    size = position;
+  }
+
+  /**
+   * Remembers the current position so the cache can {@link #rewind} to it later, even after the sliding
+   * rings have moved on: the mark keeps a copy of the rings (small: window + block rows per sliding layer).
+   */
+  public Mark mark() {
+    MemorySegment[] rings = new MemorySegment[layers.length * 2];
+    Arena arena = Arena.ofAuto();
+    for (int l = 0; l < layers.length; l++) {
+      Layer layer = layers[l];
+      if (layer.window > 0 && layer.buffer != null) {
+        rings[2 * l] = arena.allocate(layer.buffer.keys().byteSize()).copyFrom(layer.buffer.keys());
+        rings[2 * l + 1] = arena.allocate(layer.buffer.values().byteSize()).copyFrom(layer.buffer.values());
+      }
+    }
+    return new Mark(this, size, rings);
+  }
+
+  /** A position of this cache to come back to; see {@link #mark()}. */
+  public static final class Mark {
+    private final KvCache cache;
+    private final int size;
+    private final MemorySegment[] rings;
+
+    private Mark(KvCache cache, int size, MemorySegment[] rings) {
+      this.cache = cache;
+      this.size = size;
+      this.rings = rings;
+    }
+
+    /** The position marked. */
+    public int position() {
+      return size;
+    }
+  }
+
+  /**
+   * Goes back to a {@link #mark()} of this cache: positions from the mark on are forgotten and the sliding
+   * rings are restored as they were.
+   *
+   * @throws IllegalArgumentException if the mark belongs to another cache or lies after the current size
+   */
+  public void rewind(Mark mark) {
+    if (mark.cache != this || mark.size > size) {
+      throw new IllegalArgumentException(
+          "mark at position " + mark.size + " does not belong to this cache of " + size + " positions");
+    }
+    for (int l = 0; l < layers.length; l++) {
+      if (mark.rings[2 * l] != null) {
+        layers[l].buffer.keys().copyFrom(mark.rings[2 * l]);
+        layers[l].buffer.values().copyFrom(mark.rings[2 * l + 1]);
+      }
+    }
+    size = mark.size;
+  }
+
+  /** An independent copy of this cache (for branching), holding only the memory in use. */
+  public KvCache copy() {
+    KvCache copy = new KvCache(config, type, budgetBytes, maxBlock);
+    if (size > 0) {
+      for (int l = 0; l < layers.length; l++) {
+        Layer from = layers[l];
+        Layer to = copy.layers[l];
+        to.ensure(size);
+        long bytes = Math.min(from.capacity(), to.capacity()) * rowBytes;
+        to.buffer.keys().copyFrom(from.buffer.keys().asSlice(0, bytes));
+        to.buffer.values().copyFrom(from.buffer.values().asSlice(0, bytes));
+      }
+    }
+    copy.size = size;
+    return copy;
+  }
+
+  /** Frees the off-heap memory; the cache is unusable afterwards. */
+  @Override
+  public void close() {
+    for (Layer layer : layers) {
+      if (layer.arena != null) {
+        layer.arena.close();
+        layer.arena = null;
+        layer.buffer = null;
+      }
+    }
+    size = 0;
+  }
+}
