@@ -22,6 +22,11 @@ class ScalarKernels implements Kernels {
     }
   }
 
+  /** Scratch of the calling thread (worker 0); only while holding the pool lock. */
+  final Scratch callerScratch() {
+    return scratch[0];
+  }
+
   @Override
   public String name() {
     return "scalar";
@@ -49,6 +54,7 @@ class ScalarKernels implements Kernels {
     int chunks = (w.rows() + rowsPerChunk - 1) / rowsPerChunk;
     pool.lock().lock();
     try {
+      beforeMatmul(w, x, xOff, tokens);
       matmulJob.set(w, bias, x, xOff, tokens, out, outOff, rowsPerChunk);
       pool.run(chunks, matmulJob);
     } finally {
@@ -62,6 +68,9 @@ class ScalarKernels implements Kernels {
     int target = (rows + threads() * 16 - 1) / (threads() * 16);
     return Math.max(rowGroup(), Math.clamp(target, 4, 256) / rowGroup() * rowGroup());
   }
+
+  /** Runs once per matmul call, under the pool lock, before the rows are split over threads. */
+  void beforeMatmul(WeightMatrix w, float[] x, int xOff, int tokens) {}
 
   /** Chunks hold a multiple of this many rows (vector kernels process several rows per pass). */
   int rowGroup() {

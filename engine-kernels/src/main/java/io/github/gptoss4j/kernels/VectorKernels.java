@@ -1,14 +1,56 @@
 package io.github.gptoss4j.kernels;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector-API versions of the hot kernels; everything not overridden here runs the scalar reference. Only
  * loaded after {@link KernelProvider} has checked that {@code jdk.incubator.vector} is present.
+ *
+ * <p>Layout trick shared by bf16 and MXFP4: inside every 32-column block the weights are consumed as
+ * [16 even columns | 16 odd columns], because that is how they come out of the memory cheaply (the low half of
+ * a 32-bit word of two bf16s, the low nibble of an MXFP4 byte). Activations are permuted the same way once per
+ * call; columns past the last whole block stay in natural order. A dot product is a sum, so only the rounding
+ * order changes, and it is fixed, so results stay deterministic.
+ *
+ * <p>Reductions never use {@code reduceLanes}: its order may differ between interpreted and compiled code, so
+ * lanes are stored and summed in a fixed tree. Likewise no vector {@code EXP}: its compiled (SVML) and
+ * interpreted results differ, and the kernels must give the same bits on every call.
  */
 final class VectorKernels extends ScalarKernels {
-  static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+  private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+  private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
+  private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+  private static final int L = 8; // F.length()
+  private static final int BLOCK = 32;
+
+  /** FP4 e2m1 values doubled, so they are integers −12…12 that fit a byte lookup. */
+  private static final ByteVector FP4_X2 =
+      ByteVector.fromArray(B, new byte[] {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12}, 0);
+
+  /**
+   * 2^(e−128) for each scale byte e, the MXFP4 scale halved to undo the doubled table. Every entry is a finite
+   * float (2^127 for e = 255, the subnormal 2^−128 for e = 0), and multiplying by a power of two rounds exactly
+   * as {@code ldexp} does, so decoded values equal {@code FP4[code]·2^(e−127)} bit for bit.
+   */
+  private static final float[] HALF_SCALE = new float[256];
+
+  static {
+    for (int e = 0; e < 256; e++) {
+      HALF_SCALE[e] = Math.scalb(1f, e - 128);
+    }
+  }
+
+  /** Activations of the current matmul, permuted per 32-column block; guarded by the pool lock. */
+  private float[] xPerm = new float[0];
 
   VectorKernels(int threads) {
     super(threads);
@@ -16,11 +58,329 @@ final class VectorKernels extends ScalarKernels {
 
   /** Null when this CPU has float vectors of at least 8 lanes (AVX2 or better), else why not. */
   static String unusableReason() {
-    return F.length() >= 8 ? null : "the CPU's preferred float vector has only " + F.length() + " lanes";
+    int lanes = FloatVector.SPECIES_PREFERRED.length();
+    return lanes >= L ? null : "the CPU's preferred float vector has only " + lanes + " lanes";
   }
 
   @Override
   public String name() {
     return "vector(" + F.vectorBitSize() + "-bit, " + F.length() + " floats)";
+  }
+
+  // ---------------------------------------------------------------- matmul
+
+  @Override
+  void beforeMatmul(WeightMatrix w, float[] x, int xOff, int tokens) {
+    if (w instanceof F32Matrix) {
+      return;
+    }
+    int cols = w.cols();
+    int n = tokens * cols;
+    if (xPerm.length < n) {
+      xPerm = new float[n];
+    }
+    int main = cols / BLOCK * BLOCK;
+    for (int t = 0; t < tokens; t++) {
+      int src = xOff + t * cols;
+      int dst = t * cols;
+      for (int b = 0; b < main; b += BLOCK) {
+        for (int i = 0; i < 16; i++) {
+          xPerm[dst + b + i] = x[src + b + 2 * i];
+          xPerm[dst + b + 16 + i] = x[src + b + 2 * i + 1];
+        }
+      }
+      System.arraycopy(x, src + main, xPerm, dst + main, cols - main);
+    }
+  }
+
+  @Override
+  int rowGroup() {
+    return 4;
+  }
+
+  @Override
+  void matmulRows(
+      WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff, int r0, int r1,
+      Scratch s) {
+    int rows = w.rows();
+    int cols = w.cols();
+    if (w instanceof F32Matrix f) {
+      // rare (no gpt-oss weight is f32); the row stays in L1 across tokens
+      for (int r = r0; r < r1; r++) {
+        float b = bias == null ? 0f : bias[r];
+        for (int t = 0; t < tokens; t++) {
+          out[outOff + t * rows + r] = dotF32(f.data(), (long) r * cols, x, xOff + t * cols, cols, s) + b;
+        }
+      }
+      return;
+    }
+    float[] xp = xPerm;
+    if (tokens == 1) {
+      // decode: stream each row once, dequantising in registers
+      for (int r = r0; r < r1; r++) {
+        float b = bias == null ? 0f : bias[r];
+        float d = w instanceof Mxfp4Matrix m ? dotMxfp4(m, r, xp, s) : dotBf16((Bf16Matrix) w, r, xp, s);
+        out[outOff + r] = d + b;
+      }
+      return;
+    }
+    // prefill: dequantise up to 4 rows once into scratch, then reuse them for every token
+    float[] dec = s.row(4 * cols);
+    for (int g = r0; g < r1; g += 4) {
+      int n = Math.min(4, r1 - g);
+      for (int i = 0; i < n; i++) {
+        decodePermuted(w, g + i, dec, i * cols);
+      }
+      for (int t = 0; t < tokens; t++) {
+        for (int i = 0; i < n; i++) {
+          float b = bias == null ? 0f : bias[g + i];
+          out[outOff + t * rows + g + i] = dotF(dec, i * cols, xp, t * cols, cols, s) + b;
+        }
+      }
+    }
+  }
+
+  /** Sum of the lanes in a fixed order. */
+  private static float sum(FloatVector v, Scratch s) {
+    float[] a = s.lanes;
+    v.intoArray(a, 0);
+    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+  }
+
+  /** Dot product of two float arrays with 4 vector accumulators, then a scalar tail. */
+  static float dotF(float[] a, int aOff, float[] b, int bOff, int n, Scratch s) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    int i = 0;
+    for (; i <= n - 4 * L; i += 4 * L) {
+      a0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), a0);
+      a1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), a1);
+      a2 = FloatVector.fromArray(F, a, aOff + i + 2 * L).fma(FloatVector.fromArray(F, b, bOff + i + 2 * L), a2);
+      a3 = FloatVector.fromArray(F, a, aOff + i + 3 * L).fma(FloatVector.fromArray(F, b, bOff + i + 3 * L), a3);
+    }
+    for (; i <= n - L; i += L) {
+      a0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), a0);
+    }
+    float sum = sum(a0.add(a1).add(a2.add(a3)), s);
+    for (; i < n; i++) {
+      sum += a[aOff + i] * b[bOff + i];
+    }
+    return sum;
+  }
+
+  private static float dotF32(MemorySegment w, long index, float[] x, int xOff, int n, Scratch s) {
+    long base = index * 4;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    int i = 0;
+    for (; i <= n - 2 * L; i += 2 * L) {
+      a0 = FloatVector.fromMemorySegment(F, w, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+      a1 = FloatVector.fromMemorySegment(F, w, base + 4L * (i + L), LE)
+          .fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
+    }
+    float sum = sum(a0.add(a1), s);
+    for (; i < n; i++) {
+      sum += w.getAtIndex(Formats.F32, index + i) * x[xOff + i];
+    }
+    return sum;
+  }
+
+  /** bf16 pairs as 32-bit words: the low bf16 (even column) shifted up is its f32, the high one masked. */
+  private static FloatVector even(IntVector words) {
+    return words.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+  }
+
+  private static FloatVector odd(IntVector words) {
+    return words.and(0xFFFF0000).reinterpretAsFloats();
+  }
+
+  private static float dotBf16(Bf16Matrix m, int r, float[] xp, Scratch s) {
+    int cols = m.cols();
+    MemorySegment seg = m.data();
+    long base = 2L * r * cols;
+    int main = cols / BLOCK * BLOCK;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int c = 0; c < main; c += BLOCK) {
+      IntVector lo = IntVector.fromMemorySegment(I, seg, base + 2L * c, LE);
+      IntVector hi = IntVector.fromMemorySegment(I, seg, base + 2L * c + 32, LE);
+      a0 = even(lo).fma(FloatVector.fromArray(F, xp, c), a0);
+      a1 = even(hi).fma(FloatVector.fromArray(F, xp, c + L), a1);
+      a2 = odd(lo).fma(FloatVector.fromArray(F, xp, c + 2 * L), a2);
+      a3 = odd(hi).fma(FloatVector.fromArray(F, xp, c + 3 * L), a3);
+    }
+    float sum = sum(a0.add(a1).add(a2.add(a3)), s);
+    for (int c = main; c < cols; c++) {
+      sum += Formats.bf16At(seg, (long) r * cols + c) * xp[c];
+    }
+    return sum;
+  }
+
+  private static float dotMxfp4(Mxfp4Matrix m, int r, float[] xp, Scratch s) {
+    int nb = m.cols() / BLOCK;
+    MemorySegment blocks = m.blocks();
+    MemorySegment scales = m.scales();
+    long bBase = (long) r * nb * 16;
+    long sBase = (long) r * nb;
+    FloatVector acc0 = FloatVector.zero(F);
+    FloatVector acc1 = acc0;
+    for (int b = 0; b < nb; b++) {
+      ByteVector packed = ByteVector.fromMemorySegment(B, blocks, bBase + 16L * b, LE);
+      ByteVector lo = packed.and((byte) 0x0F).selectFrom(FP4_X2);
+      ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).selectFrom(FP4_X2);
+      int c = b * BLOCK;
+      FloatVector sum = toFloat(lo, 0).mul(FloatVector.fromArray(F, xp, c));
+      sum = toFloat(lo, 1).fma(FloatVector.fromArray(F, xp, c + L), sum);
+      sum = toFloat(hi, 0).fma(FloatVector.fromArray(F, xp, c + 2 * L), sum);
+      sum = toFloat(hi, 1).fma(FloatVector.fromArray(F, xp, c + 3 * L), sum);
+      float scale = HALF_SCALE[scales.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sBase + b) & 0xFF];
+      if ((b & 1) == 0) {
+        acc0 = sum.fma(FloatVector.broadcast(F, scale), acc0);
+      } else {
+        acc1 = sum.fma(FloatVector.broadcast(F, scale), acc1);
+      }
+    }
+    return sum(acc0.add(acc1), s);
+  }
+
+  private static FloatVector toFloat(ByteVector v, int part) {
+    return (FloatVector) v.convertShape(VectorOperators.B2F, F, part);
+  }
+
+  /** Row {@code r} as f32 into {@code dst[off..off+cols)}, whole blocks permuted like the activations. */
+  private static void decodePermuted(WeightMatrix w, int r, float[] dst, int off) {
+    int cols = w.cols();
+    int main = cols / BLOCK * BLOCK;
+    if (w instanceof Mxfp4Matrix m) {
+      int nb = cols / BLOCK;
+      long bBase = (long) r * nb * 16;
+      for (int b = 0; b < nb; b++) {
+        ByteVector packed = ByteVector.fromMemorySegment(B, m.blocks(), bBase + 16L * b, LE);
+        ByteVector lo = packed.and((byte) 0x0F).selectFrom(FP4_X2);
+        ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).selectFrom(FP4_X2);
+        float scale = HALF_SCALE[m.scales().get(java.lang.foreign.ValueLayout.JAVA_BYTE, (long) r * nb + b) & 0xFF];
+        int c = off + b * BLOCK;
+        toFloat(lo, 0).mul(scale).intoArray(dst, c);
+        toFloat(lo, 1).mul(scale).intoArray(dst, c + L);
+        toFloat(hi, 0).mul(scale).intoArray(dst, c + 2 * L);
+        toFloat(hi, 1).mul(scale).intoArray(dst, c + 3 * L);
+      }
+      return;
+    }
+    Bf16Matrix m = (Bf16Matrix) w;
+    long base = 2L * r * cols;
+    for (int c = 0; c < main; c += BLOCK) {
+      IntVector lo = IntVector.fromMemorySegment(I, m.data(), base + 2L * c, LE);
+      IntVector hi = IntVector.fromMemorySegment(I, m.data(), base + 2L * c + 32, LE);
+      even(lo).intoArray(dst, off + c);
+      even(hi).intoArray(dst, off + c + L);
+      odd(lo).intoArray(dst, off + c + 2 * L);
+      odd(hi).intoArray(dst, off + c + 3 * L);
+    }
+    for (int c = main; c < cols; c++) {
+      dst[off + c] = Formats.bf16At(m.data(), (long) r * cols + c);
+    }
+  }
+
+  // ---------------------------------------------------------------- attention
+
+  @Override
+  void attendHead(
+      AttentionShape shape, float[] q, int qOff, int t, int pos0, KvBuffer kv, float[] sinks, int h, float[] out,
+      int outOff, Scratch s) {
+    int headDim = shape.headDim();
+    int p = pos0 + t;
+    int start = shape.window() == 0 ? 0 : Math.max(0, p - shape.window() + 1);
+    int n = p - start + 1;
+    int qBase = qOff + (t * shape.heads() + h) * headDim;
+    int oBase = outOff + (t * shape.heads() + h) * headDim;
+    int kvHead = h / (shape.heads() / shape.kvHeads());
+    long rowElems = (long) shape.kvHeads() * headDim;
+    boolean bf16 = kv.type() == KvType.BF16;
+    float[] scores = s.scores(n);
+
+    float max = sinks == null ? Float.NEGATIVE_INFINITY : sinks[h];
+    for (int j = 0; j < n; j++) {
+      long index = ((start + j) % kv.capacity()) * rowElems + (long) kvHead * headDim;
+      FloatVector acc = FloatVector.zero(F);
+      int i = 0;
+      for (; i <= headDim - L; i += L) {
+        acc = load(kv.keys(), bf16, index + i).fma(FloatVector.fromArray(F, q, qBase + i), acc);
+      }
+      float d = sum(acc, s);
+      for (; i < headDim; i++) {
+        d += q[qBase + i] * element(kv.keys(), kv.type(), index + i);
+      }
+      scores[j] = d * shape.scale();
+      max = Math.max(max, scores[j]);
+    }
+    float sum = sinks == null ? 0f : (float) Math.exp(sinks[h] - max);
+    for (int j = 0; j < n; j++) {
+      scores[j] = (float) Math.exp(scores[j] - max);
+      sum += scores[j];
+    }
+    java.util.Arrays.fill(out, oBase, oBase + headDim, 0f);
+    for (int j = 0; j < n; j++) {
+      long index = ((start + j) % kv.capacity()) * rowElems + (long) kvHead * headDim;
+      float weight = scores[j] / sum;
+      int i = 0;
+      for (; i <= headDim - L; i += L) {
+        load(kv.values(), bf16, index + i).fma(FloatVector.broadcast(F, weight), FloatVector.fromArray(F, out, oBase + i))
+            .intoArray(out, oBase + i);
+      }
+      for (; i < headDim; i++) {
+        out[oBase + i] += weight * element(kv.values(), kv.type(), index + i);
+      }
+    }
+  }
+
+  /** Eight KV elements from element index {@code index}, widened to f32. */
+  private static FloatVector load(MemorySegment seg, boolean bf16, long index) {
+    if (!bf16) {
+      return FloatVector.fromMemorySegment(F, seg, 4 * index, LE);
+    }
+    ShortVector v = ShortVector.fromMemorySegment(S, seg, 2 * index, LE);
+    return ((IntVector) v.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16)
+        .reinterpretAsFloats();
+  }
+
+  // ---------------------------------------------------------------- vector ops
+
+  @Override
+  public void rmsNorm(float[] x, int xOff, float[] scale, float eps, float[] out, int outOff, int n) {
+    MatrixChecks.range("rmsNorm input", x, xOff, n);
+    MatrixChecks.range("rmsNorm scale", scale, 0, n);
+    MatrixChecks.range("rmsNorm output", out, outOff, n);
+    pool.lock().lock();
+    try {
+      float inv = rmsFactor(dotF(x, xOff, x, xOff, n, callerScratch()), n, eps);
+      int i = 0;
+      for (; i <= n - L; i += L) {
+        FloatVector.fromArray(F, x, xOff + i).mul(inv).mul(FloatVector.fromArray(F, scale, i))
+            .intoArray(out, outOff + i);
+      }
+      for (; i < n; i++) {
+        out[outOff + i] = x[xOff + i] * inv * scale[i];
+      }
+    } finally {
+      pool.lock().unlock();
+    }
+  }
+
+  @Override
+  public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+    MatrixChecks.range("axpy x", x, xOff, n);
+    MatrixChecks.range("axpy y", y, yOff, n);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.broadcast(F, a), FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
+    }
   }
 }
