@@ -1,0 +1,77 @@
+package io.github.gptoss4j.cli;
+
+import io.github.gptoss4j.checkpoint.Checkpoint;
+import io.github.gptoss4j.checkpoint.CheckpointException;
+import io.github.gptoss4j.checkpoint.Dtype;
+import io.github.gptoss4j.checkpoint.GptOssConfig;
+import io.github.gptoss4j.checkpoint.TensorInfo;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gptoss inspect}: what a checkpoint holds and whether it binds. */
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = "Print a checkpoint's config, tensor count, bytes by dtype and whether every weight binds.")
+final class InspectCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (Hugging Face or original layout).")
+  Path model;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    try (Checkpoint cp = Checkpoint.open(model)) {
+      GptOssConfig c = cp.config();
+      long files = cp.tensors().values().stream().map(TensorInfo::file).distinct().count();
+      out.printf(Locale.ROOT, "model:      %s (%s layout, %d file(s))%n", cp.directory(), cp.layout(), files);
+      out.printf(Locale.ROOT, "layers:     %d (%s)%n", c.numLayers(), layerSummary(c));
+      out.printf(Locale.ROOT, "attention:  hidden %d, %d heads × %d, %d KV heads, sliding window %d%n",
+          c.hiddenSize(), c.numHeads(), c.headDim(), c.numKvHeads(), c.slidingWindow());
+      out.printf(Locale.ROOT, "experts:    %d, %d per token, intermediate %d, swiglu_limit %s%n",
+          c.numExperts(), c.expertsPerToken(), c.intermediateSize(), c.swigluLimit());
+      out.printf(Locale.ROOT, "rope:       theta %s, yarn factor %s, original context %d, beta fast %s / slow %s%n",
+          c.rope().theta(), c.rope().factor(), c.rope().originalContext(), c.rope().betaFast(), c.rope().betaSlow());
+      out.printf(Locale.ROOT, "vocab:      %d, max positions %d, rms_norm_eps %s%n",
+          c.vocabSize(), c.maxPositionEmbeddings(), c.rmsNormEps());
+      out.printf(Locale.ROOT, "tensors:    %d%n", cp.tensors().size());
+      Map<Dtype, Long> bytes = new EnumMap<>(Dtype.class);
+      long total = 0;
+      for (TensorInfo t : cp.tensors().values()) {
+        bytes.merge(t.dtype(), t.byteSize(), Long::sum);
+        total += t.byteSize();
+      }
+      for (Map.Entry<Dtype, Long> e : bytes.entrySet()) {
+        out.printf(Locale.ROOT, "  %-5s %,18d bytes%n", e.getKey(), e.getValue());
+      }
+      out.printf(Locale.ROOT, "  total %,18d bytes%n", total);
+      try {
+        cp.weights();
+        out.println("verdict:    OK, every expected tensor is present with the right shape and dtype");
+        return 0;
+      } catch (CheckpointException e) {
+        out.println("verdict:    INVALID");
+        out.println(e.getMessage());
+        return 1;
+      }
+    } finally {
+      out.flush();
+    }
+  }
+
+  private static String layerSummary(GptOssConfig c) {
+    return c.layerTypes().stream()
+        .map(t -> t == GptOssConfig.LayerType.SLIDING_ATTENTION ? "S" : "F")
+        .collect(Collectors.joining("")) + ": S = sliding, F = full attention";
+  }
+}
