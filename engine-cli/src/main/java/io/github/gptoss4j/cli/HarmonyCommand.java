@@ -1,0 +1,200 @@
+package io.github.gptoss4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.gptoss4j.harmony.Conversation;
+import io.github.gptoss4j.harmony.HarmonyEncoding;
+import io.github.gptoss4j.harmony.HarmonyException;
+import io.github.gptoss4j.harmony.Message;
+import io.github.gptoss4j.harmony.RenderConversationConfig;
+import io.github.gptoss4j.harmony.Role;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gptoss harmony}: render conversations to token ids and parse token ids into messages. */
+@Command(
+    name = "harmony",
+    mixinStandardHelpOptions = true,
+    description = "The Harmony chat format of gpt-oss: render conversations, parse completions.",
+    subcommands = {HarmonyCommand.Render.class, HarmonyCommand.Parse.class})
+final class HarmonyCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** {@code gptoss harmony render}: one {"ids": [...]} line per case. */
+  @Command(
+      name = "render",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Render Harmony conversations to o200k_harmony token ids.",
+        "Each input line is a JSON object: \"conversation\" (harmony's JSON form), \"render\" = completion"
+            + " (default; ends with <|start|>assistant) | conversation | training, and \"auto_drop_analysis\""
+            + " (default true). Each output line is {\"ids\": [...]}, in input order; blank lines are skipped."
+      })
+  static final class Render implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--in", required = true, paramLabel = "CASES.jsonl", description = "Input, one case per line.")
+    Path in;
+
+    @Option(names = "--out", paramLabel = "OUT.jsonl", description = "Output file (default: standard output).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+      List<String> lines = readLines(in);
+      HarmonyEncoding harmony = HarmonyEncoding.gptOss();
+      List<String> results = new ArrayList<>();
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).isBlank()) {
+          continue;
+        }
+        String where = in + " line " + (i + 1);
+        try {
+          results.add(renderLine(harmony, JSON.readTree(lines.get(i)), where));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new CliException(where + ": not valid JSON: " + e.getOriginalMessage());
+        } catch (HarmonyException e) {
+          throw new CliException(where + ": " + e.getMessage());
+        }
+      }
+      String text = results.isEmpty() ? "" : String.join("\n", results) + "\n";
+      if (out == null) {
+        PrintWriter writer = spec.commandLine().getOut();
+        writer.print(text);
+        writer.flush();
+      } else {
+        try (Writer writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+          writer.write(text);
+        }
+      }
+      return 0;
+    }
+
+    private static String renderLine(HarmonyEncoding harmony, JsonNode testCase, String where) throws IOException {
+      JsonNode conversationNode = testCase.get("conversation");
+      if (conversationNode == null) {
+        throw new CliException(where + ": missing \"conversation\"");
+      }
+      Conversation conversation = Conversation.fromJson(conversationNode.toString());
+      JsonNode drop = testCase.get("auto_drop_analysis");
+      if (drop != null && !drop.isBoolean()) {
+        throw new CliException(where + ": \"auto_drop_analysis\" must be true or false, got " + drop);
+      }
+      RenderConversationConfig config = new RenderConversationConfig(drop == null || drop.booleanValue());
+      JsonNode mode = testCase.get("render");
+      String name = mode == null ? "completion" : mode.asText();
+      int[] ids =
+          switch (name) {
+            case "completion" -> harmony.renderConversationForCompletion(conversation, Role.ASSISTANT, config);
+            case "conversation" -> harmony.renderConversation(conversation, config);
+            case "training" -> harmony.renderConversationForTraining(conversation, config);
+            default ->
+                throw new CliException(
+                    where + ": unknown \"render\" value '" + name + "': expected completion, conversation or training");
+          };
+      ObjectNode result = JSON.createObjectNode();
+      ArrayNode array = result.putArray("ids");
+      for (int id : ids) {
+        array.add(id);
+      }
+      return JSON.writeValueAsString(result);
+    }
+  }
+
+  /** {@code gptoss harmony parse}: the messages of a completion, as harmony JSON. */
+  @Command(
+      name = "parse",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Parse o200k_harmony token ids (a model's completion) into Harmony messages.",
+        "TOKENS.txt holds decimal ids separated by commas and/or whitespace (a JSON array also works)."
+            + " Prints {\"messages\": [...]} in harmony's JSON form."
+      })
+  static final class Parse implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--in", required = true, paramLabel = "TOKENS.txt", description = "Token ids.")
+    Path in;
+
+    @Option(
+        names = "--role",
+        paramLabel = "ROLE",
+        description = "Role of the first message when the ids follow a prompt ending in <|start|>ROLE"
+            + " (e.g. assistant); omit when the ids start with <|start|>.")
+    String role;
+
+    @Option(names = "--lenient", description = "Recover from headers without <|message|> as harmony's non-strict mode.")
+    boolean lenient;
+
+    @Override
+    public Integer call() throws IOException {
+      int[] tokens = readTokens(in);
+      Role first;
+      List<Message> messages;
+      try {
+        first = role == null ? null : Role.fromValue(role);
+        messages = HarmonyEncoding.gptOss().parseMessagesFromCompletionTokens(tokens, first, !lenient);
+      } catch (HarmonyException e) {
+        String hint = role == null ? " (if the ids follow <|start|>assistant, pass --role assistant)" : "";
+        throw new CliException(in + ": " + e.getMessage() + hint);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(new Conversation(messages).toJson());
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** Ids separated by commas and/or whitespace, optionally inside [ ]. */
+  static int[] readTokens(Path file) throws IOException {
+    String text = readString(file).strip();
+    if (text.startsWith("[") && text.endsWith("]")) {
+      text = text.substring(1, text.length() - 1);
+    }
+    List<Integer> ids = new ArrayList<>();
+    for (String part : text.split("[,\\s]+")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      try {
+        ids.add(Integer.parseInt(part));
+      } catch (NumberFormatException e) {
+        throw new CliException(
+            file + ": '" + part + "' (entry " + (ids.size() + 1) + ") is not a token id; expected decimal ids"
+                + " separated by commas or whitespace");
+      }
+    }
+    return ids.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static List<String> readLines(Path file) throws IOException {
+    return readString(file).lines().toList();
+  }
+
+  private static String readString(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new CliException("input file not found: " + file);
+    }
+    return Files.readString(file, StandardCharsets.UTF_8);
+  }
+}
