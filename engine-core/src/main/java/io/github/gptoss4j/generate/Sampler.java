@@ -1,5 +1,6 @@
 package io.github.gptoss4j.generate;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -43,6 +44,8 @@ public final class Sampler {
   private final int[] distinct;
   private int[] ids = new int[0];
   private double[] weights = new double[0];
+  // Index e sums the weights in [2^-e, 2^(1-e)); the last holds subnormals and zero, never a cut-off.
+  private final double[] exponentSums = new double[-Double.MIN_EXPONENT + 2];
 
   /** A sampler for one session; picks a random seed when {@code options} has none. */
   public Sampler(SamplingOptions options) {
@@ -180,6 +183,7 @@ public final class Sampler {
    * nothing; its pivots come from a fixed-seed generator, so the result depends only on the input.
    */
   private int nucleus(int n, double target) {
+    n = dropOutsideNucleus(n, target);
     long pivotState = 0;
     int lo = 0;
     int hi = n;
@@ -208,6 +212,27 @@ public final class Sampler {
     }
     // Reached only when rounding leaves the target a hair above the sum of everything before hi.
     return Math.max(lo, 1);
+  }
+
+  /**
+   * Drops, in one cheap pass, the candidates provably outside the top-p set, so the quickselect works on a
+   * few instead of the whole vocabulary: weights (all in [0, 1]) are binned by binary exponent, and once the
+   * bins at and above {@code 2^-e} reach the target, every weight below {@code 2^-e} ranks under a set that
+   * already does.
+   */
+  private int dropOutsideNucleus(int n, double target) {
+    Arrays.fill(exponentSums, 0);
+    for (int i = 0; i < n; i++) {
+      exponentSums[-Math.getExponent(weights[i])] += weights[i];
+    }
+    double cumulative = 0;
+    for (int e = 0; e < exponentSums.length - 1; e++) {
+      cumulative += exponentSums[e];
+      if (cumulative >= target) {
+        return dropBelow(n, Math.scalb(1.0, -e));
+      }
+    }
+    return n;
   }
 
   private boolean weightRanksAbove(int a, int b) {
