@@ -10,8 +10,11 @@ import io.github.gptoss4j.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Ports of harmony's parsing and streaming-parser tests (tests/test_harmony.py, src/tests.rs). */
@@ -116,60 +119,46 @@ class ParserTest {
     assertEquals("assistant", messages.get(2).recipient());
   }
 
-  @ParameterizedTest
-  @ValueSource(booleans = {true, false})
-  void missingMessageToken(boolean strict) {
-    String text = "I must refuse<|end|>"
-        + "<|start|>assistant<|channel|>analysis<|message|>We must refuse<|end|>"
-        + "<|start|>assistant<|channel|>final<|message|>I'm sorry, but I can't help with that.<|return|>";
-    assertRecovery(
-        strict,
-        text,
-        List.of(
-            Message.of(Role.ASSISTANT, "I must refuse"),
-            Message.of(Role.ASSISTANT, "We must refuse").withChannel("analysis"),
-            Message.of(Role.ASSISTANT, "I'm sorry, but I can't help with that.").withChannel("final")));
+  static final String REFUSAL_TAIL = "<|start|>assistant<|channel|>analysis<|message|>We must refuse<|end|>"
+      + "<|start|>assistant<|channel|>final<|message|>I'm sorry, but I can't help with that.<|return|>";
+
+  static Stream<Arguments> missingMessageToken() {
+    List<Message> refusalTail = List.of(
+        Message.of(Role.ASSISTANT, "We must refuse").withChannel("analysis"),
+        Message.of(Role.ASSISTANT, "I'm sorry, but I can't help with that.").withChannel("final"));
+    return Stream.of(
+        Arguments.of(
+            "I must refuse<|end|>" + REFUSAL_TAIL,
+            Stream.concat(Stream.of(Message.of(Role.ASSISTANT, "I must refuse")), refusalTail.stream()).toList()),
+        Arguments.of(
+            "<|channel|>analysis I must refuse<|end|>" + REFUSAL_TAIL,
+            Stream.concat(
+                Stream.of(Message.of(Role.ASSISTANT, "I must refuse").withChannel("analysis")), refusalTail.stream())
+                .toList()),
+        Arguments.of(
+            "... Let's use the tool.<|end|><|start|>assistant to=functions.get_weather<|channel|>commentary json"
+                + "<|message|>{\"location\": \"Tokyo\"}<|call|>",
+            List.of(
+                Message.of(Role.ASSISTANT, "... Let's use the tool."),
+                Message.of(Role.ASSISTANT, "{\"location\": \"Tokyo\"}")
+                    .withChannel("commentary")
+                    .withRecipient("functions.get_weather")
+                    .withContentType("json"))));
   }
 
+  /** test_streamable_parser_missing_message_token{,_other_initial_headers,_tool_call}, lenient mode. */
   @ParameterizedTest
-  @ValueSource(booleans = {true, false})
-  void missingMessageTokenOtherInitialHeaders(boolean strict) {
-    String text = "<|channel|>analysis I must refuse<|end|>"
-        + "<|start|>assistant<|channel|>analysis<|message|>We must refuse<|end|>"
-        + "<|start|>assistant<|channel|>final<|message|>I'm sorry, but I can't help with that.<|return|>";
-    assertRecovery(
-        strict,
-        text,
-        List.of(
-            Message.of(Role.ASSISTANT, "I must refuse").withChannel("analysis"),
-            Message.of(Role.ASSISTANT, "We must refuse").withChannel("analysis"),
-            Message.of(Role.ASSISTANT, "I'm sorry, but I can't help with that.").withChannel("final")));
+  @MethodSource("missingMessageToken")
+  void missingMessageTokenIsRecoveredWhenLenient(String text, List<Message> expected) {
+    assertEquals(expected, feed(Role.ASSISTANT, false, all(text)).messages());
   }
 
+  /** The same outputs in strict mode. */
   @ParameterizedTest
-  @ValueSource(booleans = {true, false})
-  void missingMessageTokenToolCall(boolean strict) {
-    String text = "... Let's use the tool.<|end|>"
-        + "<|start|>assistant to=functions.get_weather<|channel|>commentary json"
-        + "<|message|>{\"location\": \"Tokyo\"}<|call|>";
-    assertRecovery(
-        strict,
-        text,
-        List.of(
-            Message.of(Role.ASSISTANT, "... Let's use the tool."),
-            Message.of(Role.ASSISTANT, "{\"location\": \"Tokyo\"}")
-                .withChannel("commentary")
-                .withRecipient("functions.get_weather")
-                .withContentType("json")));
-  }
-
-  private static void assertRecovery(boolean strict, String text, List<Message> expected) {
-    if (strict) {
-      HarmonyException e = assertThrows(HarmonyException.class, () -> feed(Role.ASSISTANT, true, all(text)));
-      assertTrue(e.getMessage().startsWith("unexpected tokens remaining in message header"), e.getMessage());
-    } else {
-      assertEquals(expected, feed(Role.ASSISTANT, false, all(text)).messages());
-    }
+  @MethodSource("missingMessageToken")
+  void missingMessageTokenIsAnErrorWhenStrict(String text, List<Message> expected) {
+    HarmonyException e = assertThrows(HarmonyException.class, () -> feed(Role.ASSISTANT, true, all(text)));
+    assertTrue(e.getMessage().startsWith("unexpected tokens remaining in message header"), e.getMessage());
   }
 
   @Test
