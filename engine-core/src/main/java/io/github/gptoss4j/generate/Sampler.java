@@ -114,11 +114,12 @@ public final class Sampler {
     }
     int n = candidates(src, base, vocab);
     double maxLogit = src[base + best];
-    double invTemperature = 1 / options.temperature();
+    double temperature = options.temperature();
     double total = 0;
     for (int i = 0; i < n; i++) {
-      // Subtracting the maximum first keeps exp in range, even for tiny temperatures.
-      weights[i] = Math.exp((src[base + ids[i]] - maxLogit) * invTemperature);
+      // Subtracting the maximum first keeps exp in range; dividing (not multiplying by 1 / T, which can
+      // overflow) keeps the top token's 0 / T at 0 for any temperature.
+      weights[i] = Math.exp((src[base + ids[i]] - maxLogit) / temperature);
       total += weights[i];
     }
     if (options.topP() < 1) {

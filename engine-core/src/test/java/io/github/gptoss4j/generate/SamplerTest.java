@@ -225,8 +225,10 @@ class SamplerTest {
 
   @Test
   void tinyTemperatureIsArgmax() {
-    Sampler s = new Sampler(seeded().temperature(1e-30).build());
-    assertEquals(2, s.sample(new float[] {1, 2, 2.0001f}, 0, 3));
+    for (double t : new double[] {1e-30, Double.MIN_VALUE}) {
+      Sampler s = new Sampler(seeded().temperature(t).build());
+      assertEquals(2, s.sample(new float[] {1, 2, 2.0001f}, 0, 3), "temperature " + t);
+    }
   }
 
   // ---- penalties
