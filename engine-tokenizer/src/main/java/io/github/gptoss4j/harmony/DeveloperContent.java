@@ -22,6 +22,7 @@ public record DeveloperContent(String instructions, SortedMap<String, ToolNamesp
     return new DeveloperContent(null, null);
   }
 
+  /** A copy with {@code instructions} replaced (null removes it). */
   public DeveloperContent withInstructions(String value) {
     return new DeveloperContent(value, tools);
   }

@@ -109,11 +109,11 @@ public final class HarmonyEncoding {
   }
 
   /**
-   * Renders one message on its own (no function-tools context).
+   * Renders one message on its own (harmony's {@code render}; no function-tools context).
    *
    * @throws HarmonyException if the message cannot be rendered
    */
-  public int[] render(Message message) {
+  public int[] renderMessage(Message message) {
     return ids(HarmonyRenderer.message(message));
   }
 

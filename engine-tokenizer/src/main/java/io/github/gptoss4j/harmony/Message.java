@@ -42,14 +42,17 @@ public record Message(
     return new Message(author, null, null, null, List.of(content));
   }
 
+  /** A copy with {@code recipient} replaced (null removes it). */
   public Message withRecipient(String value) {
     return new Message(author, value, channel, contentType, content);
   }
 
+  /** A copy with {@code channel} replaced (null removes it). */
   public Message withChannel(String value) {
     return new Message(author, recipient, value, contentType, content);
   }
 
+  /** A copy with {@code contentType} replaced (null removes it). */
   public Message withContentType(String value) {
     return new Message(author, recipient, channel, value, content);
   }

@@ -42,22 +42,27 @@ public record SystemContent(
         ChannelConfig.requireChannels(List.of("analysis", "commentary", "final")));
   }
 
+  /** A copy with {@code modelIdentity} replaced (null removes it). */
   public SystemContent withModelIdentity(String value) {
     return new SystemContent(value, reasoningEffort, tools, conversationStartDate, knowledgeCutoff, channelConfig);
   }
 
+  /** A copy with {@code reasoningEffort} replaced (null removes it). */
   public SystemContent withReasoningEffort(ReasoningEffort value) {
     return new SystemContent(modelIdentity, value, tools, conversationStartDate, knowledgeCutoff, channelConfig);
   }
 
+  /** A copy with {@code conversationStartDate} replaced (null removes it). */
   public SystemContent withConversationStartDate(String value) {
     return new SystemContent(modelIdentity, reasoningEffort, tools, value, knowledgeCutoff, channelConfig);
   }
 
+  /** A copy with {@code knowledgeCutoff} replaced (null removes it). */
   public SystemContent withKnowledgeCutoff(String value) {
     return new SystemContent(modelIdentity, reasoningEffort, tools, conversationStartDate, value, channelConfig);
   }
 
+  /** A copy with {@code channelConfig} replaced (null removes it). */
   public SystemContent withChannelConfig(ChannelConfig value) {
     return new SystemContent(modelIdentity, reasoningEffort, tools, conversationStartDate, knowledgeCutoff, value);
   }

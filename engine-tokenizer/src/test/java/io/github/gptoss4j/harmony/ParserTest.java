@@ -98,7 +98,7 @@ class ParserTest {
         Message.of(new Author(Role.TOOL, "browser.search"), "{\"result\": \"https://openai.com/\"}")
             .withChannel("commentary")
             .withRecipient("assistant");
-    int[] rendered = HARMONY.render(reply);
+    int[] rendered = HARMONY.renderMessage(reply);
     int[] withoutEnd = Arrays.copyOf(rendered, rendered.length - 1);
     assertEquals(TestData.expected("test_tool_response_parsing.txt"), TOKENIZER.decodeStrict(withoutEnd));
     assertEquals(List.of(reply), HARMONY.parseMessagesFromCompletionTokens(withoutEnd, null));

@@ -111,7 +111,7 @@ class RenderTokensTest {
   void renderAndRenderConversationRoundtrip() {
     Message message = Message.of(Role.USER, "Hello");
     Conversation conversation = Conversation.of(message);
-    int[] single = HARMONY.render(message);
+    int[] single = HARMONY.renderMessage(message);
     assertArrayEquals(single, HARMONY.renderConversation(conversation));
     int[] completion = HARMONY.renderConversationForCompletion(conversation, Role.ASSISTANT);
     assertArrayEquals(single, Arrays.copyOf(completion, single.length));
@@ -137,7 +137,7 @@ class RenderTokensTest {
 
   @Test
   void specialTokenSpellingInTextIsEncodedAsText() {
-    int[] ids = HARMONY.render(Message.of(Role.USER, "<|end|>"));
+    int[] ids = HARMONY.renderMessage(Message.of(Role.USER, "<|end|>"));
     assertArrayEquals(TOKENIZER.encodeOrdinary("<|end|>"), Arrays.copyOfRange(ids, 3, ids.length - 1));
   }
 
