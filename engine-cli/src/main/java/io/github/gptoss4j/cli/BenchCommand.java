@@ -1,0 +1,83 @@
+package io.github.gptoss4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.gptoss4j.bench.EndToEndBench;
+import io.github.gptoss4j.kernels.Kernels;
+import io.github.gptoss4j.kernels.KvType;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gptoss bench}: end-to-end prefill and decode speed of a checkpoint. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure open time, time to first token, prefill and decode tokens/s (median of repetitions, with min/max),",
+      "the stream bandwidth of the same run and peak RSS. Use a checkpoint from `gptoss synth`."
+    })
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, description = "Model directory.")
+  Path model;
+
+  @Option(names = "--prompt-tokens", defaultValue = "512", description = "Prefill length (default: ${DEFAULT-VALUE}).")
+  int promptTokens;
+
+  @Option(names = "--gen-tokens", defaultValue = "128", description = "Tokens decoded per repetition (default: ${DEFAULT-VALUE}).")
+  int genTokens;
+
+  @Option(names = "--depth", split = ",", defaultValue = "0", description = "Context depths for decode, comma-separated (default: ${DEFAULT-VALUE}).")
+  List<Integer> depths;
+
+  @Option(names = "--reps", defaultValue = "3", description = "Repetitions (default: ${DEFAULT-VALUE}).")
+  int reps;
+
+  @Option(names = "--kv", defaultValue = "F32", description = "KV cache type: F32 or BF16 (default: ${DEFAULT-VALUE}).")
+  KvType kvType;
+
+  @Option(names = "--json", description = "Also write the results as JSON to this file.")
+  Path json;
+
+  @Override
+  public Integer call() throws IOException {
+    EndToEndBench.Options options;
+    try {
+      options = new EndToEndBench.Options(model, promptTokens, genTokens, depths, reps, kvType);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+    PrintStream err = System.err;
+    EndToEndBench.Result r = EndToEndBench.run(options, Kernels.get(), line -> err.println("bench: " + line));
+    PrintStream out = System.out;
+    out.printf(Locale.ROOT, "model        %s%n", model);
+    out.printf(Locale.ROOT, "kernels      %s, %d threads, JDK %s%n", r.kernels(), r.threads(), r.jdk());
+    out.printf(Locale.ROOT, "open         %.2f s%n", r.openS());
+    out.printf(Locale.ROOT, "stream read  %.1f GB/s%n", r.streamGbPerS());
+    out.printf(Locale.ROOT, "TTFT         %.2f s cold, %.2f s warm (%d-token prompt)%n", r.ttftS(), r.ttftWarmS(), promptTokens);
+    out.printf(Locale.ROOT, "prefill      %s tok/s%n", spread(r.prefill().tokensPerS()));
+    for (EndToEndBench.Decode d : r.decode()) {
+      out.printf(
+          Locale.ROOT, "decode @%-5d %s tok/s, %.2f GB read per token, %.0f%% of stream bandwidth%n",
+          d.depth(), spread(d.tokensPerS()), d.bytesPerToken() / 1e9, 100 * d.rooflineFraction());
+    }
+    out.printf(Locale.ROOT, "peak RSS     %.2f GB%n", r.peakRssBytes() / 1e9);
+    if (json != null) {
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(json.toFile(), r);
+    }
+    return 0;
+  }
+
+  private static String spread(EndToEndBench.Spread s) {
+    return String.format(Locale.ROOT, "%7.2f (min %.2f, max %.2f)", s.median(), s.min(), s.max());
+  }
+}
