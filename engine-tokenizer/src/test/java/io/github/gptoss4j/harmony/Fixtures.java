@@ -2,6 +2,8 @@ package io.github.gptoss4j.harmony;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** The conversations of harmony's rendering tests (tests/test_harmony.py), built with this library's API. */
 final class Fixtures {
@@ -143,5 +145,36 @@ final class Fixtures {
         Message.of(Role.USER, "What is 3 + 5?"),
         Message.of(Role.ASSISTANT, "thinking 3+5").withChannel("analysis"),
         Message.of(Role.ASSISTANT, "8").withChannel("final"));
+  }
+
+  /** (test-data file, conversation, autoDropAnalysis) of every harmony render-for-completion test. */
+  static Stream<Arguments> harmonyTests() {
+    return Stream.of(
+        Arguments.of("test_simple_convo.txt", simpleConvo(), true),
+        Arguments.of("test_simple_convo_low_effort.txt", convoWithEffort(ReasoningEffort.LOW, true), true),
+        Arguments.of("test_simple_convo_medium_effort.txt", convoWithEffort(ReasoningEffort.MEDIUM, true), true),
+        Arguments.of("test_simple_convo_high_effort.txt", convoWithEffort(ReasoningEffort.HIGH, true), true),
+        Arguments.of("test_simple_convo_low_effort_no_instruction.txt", convoWithEffort(ReasoningEffort.LOW, false), true),
+        Arguments.of("test_simple_convo_medium_effort_no_instruction.txt", convoWithEffort(ReasoningEffort.MEDIUM, false), true),
+        Arguments.of("test_simple_convo_high_effort_no_instruction.txt", convoWithEffort(ReasoningEffort.HIGH, false), true),
+        Arguments.of("test_reasoning_system_message.txt",
+            reasoningSystemMessage(ReasoningEffort.MEDIUM, "What is 2 + 2?", false), true),
+        Arguments.of("test_reasoning_system_message_no_instruction.txt",
+            reasoningSystemMessage(ReasoningEffort.HIGH, "What is the best place to eat candy in the world?", false), true),
+        Arguments.of("test_reasoning_system_message_with_dates.txt",
+            reasoningSystemMessage(ReasoningEffort.MEDIUM, "What is 42 * pi?", true), true),
+        Arguments.of("test_render_functions_with_parameters.txt", functionsWithParameters(), true),
+        Arguments.of("test_no_tools.txt",
+            systemOnly(SystemContent.defaults().withConversationStartDate("2025-06-28")), true),
+        Arguments.of("test_browser_tool_only.txt",
+            systemOnly(SystemContent.defaults().withConversationStartDate("2025-06-28").withBrowserTool()), true),
+        Arguments.of("test_browser_and_function_tool.txt", browserAndFunctionTool(), true),
+        Arguments.of("test_browser_and_python_tool.txt",
+            systemOnly(SystemContent.defaults().withConversationStartDate("2025-06-28").withBrowserTool().withPythonTool()), true),
+        Arguments.of("test_dropping_cot_by_default.txt",
+            cot("User asks: “What is 2 + 2?” Simple arithmetic. Provide answer."), true),
+        Arguments.of("test_does_not_drop_if_ongoing_analysis.txt", ongoingAnalysis(), true),
+        Arguments.of("test_preserve_cot.txt",
+            cot("User asks a simple question: \"What is 2 + 2?\" The answer: 4."), false));
   }
 }

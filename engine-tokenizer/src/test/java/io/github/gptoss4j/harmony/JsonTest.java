@@ -57,6 +57,16 @@ class JsonTest {
         Conversation.fromJson(functions.get("conversation").toString()), Fixtures.functionsWithParameters());
   }
 
+  /** Every harmony test conversation (tools, schemas, tool messages) renders the same after a JSON round trip. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.github.gptoss4j.harmony.Fixtures#harmonyTests")
+  void harmonyTestConversationsSurviveJsonRoundTrip(String file, Conversation conversation, boolean autoDrop) {
+    Conversation copy = Conversation.fromJson(conversation.toJson());
+    assertEquals(conversation, copy);
+    assertEquals(
+        TestData.expected(file), HarmonyRenderer.text(HarmonyRenderer.forCompletion(copy, Role.ASSISTANT, autoDrop)));
+  }
+
   @Test
   void readsSingleTextContentWrittenAsPlainString() {
     Message message = Message.fromJson("{\"role\": \"user\", \"content\": \"hi\"}");

@@ -27,38 +27,8 @@ class RenderTokensTest {
     return TOKENIZER.encode(text, AllowedSpecial.ALL);
   }
 
-  static Stream<Arguments> renderingTests() {
-    return Stream.of(
-        Arguments.of("test_simple_convo.txt", Fixtures.simpleConvo(), true),
-        Arguments.of("test_simple_convo_low_effort.txt", Fixtures.convoWithEffort(ReasoningEffort.LOW, true), true),
-        Arguments.of("test_simple_convo_medium_effort.txt", Fixtures.convoWithEffort(ReasoningEffort.MEDIUM, true), true),
-        Arguments.of("test_simple_convo_high_effort.txt", Fixtures.convoWithEffort(ReasoningEffort.HIGH, true), true),
-        Arguments.of("test_simple_convo_low_effort_no_instruction.txt", Fixtures.convoWithEffort(ReasoningEffort.LOW, false), true),
-        Arguments.of("test_simple_convo_medium_effort_no_instruction.txt", Fixtures.convoWithEffort(ReasoningEffort.MEDIUM, false), true),
-        Arguments.of("test_simple_convo_high_effort_no_instruction.txt", Fixtures.convoWithEffort(ReasoningEffort.HIGH, false), true),
-        Arguments.of("test_reasoning_system_message.txt",
-            Fixtures.reasoningSystemMessage(ReasoningEffort.MEDIUM, "What is 2 + 2?", false), true),
-        Arguments.of("test_reasoning_system_message_no_instruction.txt",
-            Fixtures.reasoningSystemMessage(ReasoningEffort.HIGH, "What is the best place to eat candy in the world?", false), true),
-        Arguments.of("test_reasoning_system_message_with_dates.txt",
-            Fixtures.reasoningSystemMessage(ReasoningEffort.MEDIUM, "What is 42 * pi?", true), true),
-        Arguments.of("test_render_functions_with_parameters.txt", Fixtures.functionsWithParameters(), true),
-        Arguments.of("test_no_tools.txt",
-            Fixtures.systemOnly(SystemContent.defaults().withConversationStartDate("2025-06-28")), true),
-        Arguments.of("test_browser_tool_only.txt",
-            Fixtures.systemOnly(SystemContent.defaults().withConversationStartDate("2025-06-28").withBrowserTool()), true),
-        Arguments.of("test_browser_and_function_tool.txt", Fixtures.browserAndFunctionTool(), true),
-        Arguments.of("test_browser_and_python_tool.txt",
-            Fixtures.systemOnly(SystemContent.defaults().withConversationStartDate("2025-06-28").withBrowserTool().withPythonTool()), true),
-        Arguments.of("test_dropping_cot_by_default.txt",
-            Fixtures.cot("User asks: “What is 2 + 2?” Simple arithmetic. Provide answer."), true),
-        Arguments.of("test_does_not_drop_if_ongoing_analysis.txt", Fixtures.ongoingAnalysis(), true),
-        Arguments.of("test_preserve_cot.txt",
-            Fixtures.cot("User asks a simple question: \"What is 2 + 2?\" The answer: 4."), false));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("renderingTests")
+  @MethodSource("io.github.gptoss4j.harmony.Fixtures#harmonyTests")
   void completionMatchesHarmonyTestData(String file, Conversation conversation, boolean autoDrop) {
     int[] ids = HARMONY.renderConversationForCompletion(conversation, Role.ASSISTANT, new RenderConversationConfig(autoDrop));
     String expected = TestData.expected(file);
