@@ -36,7 +36,7 @@ class TokenLogprobsTest {
 
   @Test
   void valuesMatchADirectLogSoftmaxAndSumToOne() {
-    float[] l = randomLogits(2000);
+    float[] l = randomLogits(500);
     double max = Double.NEGATIVE_INFINITY;
     for (float x : l) {
       max = Math.max(max, x);
