@@ -53,25 +53,10 @@ final class ConfigReader {
     int layers = r.integer("num_hidden_layers");
     List<LayerType> layerTypes = r.root.has("layer_types") ? r.layerTypes() : alternating(layers);
     int maxPositions = r.optionalInteger("max_position_embeddings", DEFAULT_MAX_POSITIONS);
-    double theta = r.number("rope_theta");
-    Rope rope = r.hfRope(theta, maxPositions);
+    Rope rope = r.hfRope(r.number("rope_theta"), maxPositions);
     int perToken = r.root.has("num_experts_per_tok") ? r.integer("num_experts_per_tok") : r.integer("experts_per_token");
-    return r.build(() -> new GptOssConfig(
-        layers,
-        r.integer("hidden_size"),
-        r.integer("head_dim"),
-        r.integer("num_attention_heads"),
-        r.integer("num_key_value_heads"),
-        r.integer("num_local_experts"),
-        perToken,
-        r.integer("intermediate_size"),
-        r.integer("vocab_size"),
-        r.integer("sliding_window"),
-        layerTypes,
-        (float) r.optionalNumber("rms_norm_eps", DEFAULT_EPS),
-        rope,
-        (float) r.optionalNumber("swiglu_limit", DEFAULT_SWIGLU_LIMIT),
-        maxPositions));
+    return r.config(layers, "num_local_experts", perToken, layerTypes, r.optionalNumber("rms_norm_eps", DEFAULT_EPS),
+        rope, r.optionalNumber("swiglu_limit", DEFAULT_SWIGLU_LIMIT), maxPositions);
   }
 
   /**
@@ -87,22 +72,29 @@ final class ConfigReader {
         r.integer("initial_context_length"),
         r.number("rope_ntk_beta"),
         r.number("rope_ntk_alpha")));
-    return r.build(() -> new GptOssConfig(
+    return r.config(layers, "num_experts", r.integer("experts_per_token"), alternating(layers), DEFAULT_EPS, rope,
+        r.number("swiglu_limit"), DEFAULT_MAX_POSITIONS);
+  }
+
+  /** The config from the fields both formats name alike, plus those they name or derive differently. */
+  private GptOssConfig config(int layers, String expertsField, int perToken, List<LayerType> layerTypes, double eps,
+      Rope rope, double swigluLimit, int maxPositions) {
+    return build(() -> new GptOssConfig(
         layers,
-        r.integer("hidden_size"),
-        r.integer("head_dim"),
-        r.integer("num_attention_heads"),
-        r.integer("num_key_value_heads"),
-        r.integer("num_experts"),
-        r.integer("experts_per_token"),
-        r.integer("intermediate_size"),
-        r.integer("vocab_size"),
-        r.integer("sliding_window"),
-        alternating(layers),
-        (float) DEFAULT_EPS,
+        integer("hidden_size"),
+        integer("head_dim"),
+        integer("num_attention_heads"),
+        integer("num_key_value_heads"),
+        integer(expertsField),
+        perToken,
+        integer("intermediate_size"),
+        integer("vocab_size"),
+        integer("sliding_window"),
+        layerTypes,
+        (float) eps,
         rope,
-        (float) r.number("swiglu_limit"),
-        DEFAULT_MAX_POSITIONS));
+        (float) swigluLimit,
+        maxPositions));
   }
 
   /** The reference's default: even layers use the sliding window, odd layers attend to everything. */

@@ -18,25 +18,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigReaderTest {
   @TempDir Path dir;
 
-  private static ObjectNode fixtureConfig(String rel) throws IOException {
-    return (ObjectNode) SafetensorsFile.JSON.readTree(TinyFixture.dir().resolve(rel).toFile());
-  }
-
-  /** The fixture's HF config.json, edited, written to a temp file. */
-  private Path hf(Consumer<ObjectNode> edit) throws IOException {
-    ObjectNode n = fixtureConfig("config.json");
+  /** The fixture's config file {@code rel}, edited, written to a temp file. */
+  private Path edited(String rel, Consumer<ObjectNode> edit) throws IOException {
+    ObjectNode n = (ObjectNode) SafetensorsFile.JSON.readTree(TinyFixture.dir().resolve(rel).toFile());
     edit.accept(n);
-    Path f = dir.resolve("config.json");
+    Path f = dir.resolve(rel.replace('/', '-'));
     Files.writeString(f, n.toString());
     return f;
+  }
+
+  private Path hf(Consumer<ObjectNode> edit) throws IOException {
+    return edited("config.json", edit);
   }
 
   private Path original(Consumer<ObjectNode> edit) throws IOException {
-    ObjectNode n = fixtureConfig("original/config.json");
-    edit.accept(n);
-    Path f = dir.resolve("original-config.json");
-    Files.writeString(f, n.toString());
-    return f;
+    return edited("original/config.json", edit);
   }
 
   private static void refusedHf(Path f, String... fragments) {
