@@ -1,20 +1,31 @@
 package io.github.gptoss4j.tokenizer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
  * The byte-pair ranks: token bytes indexed by rank (rank = token id, dense from 0) and an open-addressing
- * hash from byte strings to ranks. One shared byte pool instead of 200k small arrays keeps loading fast and
- * lookups cache-friendly.
+ * hash from byte strings to ranks. Lookups dominate encoding time, so a slot holds the token's first eight
+ * bytes next to its hash, length and rank (two adjacent longs, one cache line): most tokens are eight bytes
+ * or shorter and are found without touching the byte pool.
  */
 final class Ranks {
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final int RANK_BITS = 20;
+  private static final int MAX_TOKEN_LENGTH = (1 << (32 - RANK_BITS)) - 1;
+
   private final byte[] pool;
   private final int[] offsets;
   private final int size;
-  private final int[] slots;
-  private final int[] slotHashes;
+  /** Slot s: {@code table[2s]} = first 8 bytes (little-endian, zero-padded), {@code table[2s+1]} = meta. */
+  private final long[] table;
   private final int mask;
   private final int[] singleByte = new int[256];
+  /** Direct tables for the commonest short lookups: byte pairs, and three-byte forms (BMP characters). */
+  private final int[] twoBytes = new int[1 << 16];
+  private final int[] threeBytes = new int[1 << 16];
 
   /**
    * Indexes {@code size} tokens whose bytes are {@code pool[offsets[r] .. offsets[r + 1])} for rank r.
@@ -22,34 +33,44 @@ final class Ranks {
    * @param source names the file in error messages
    */
   Ranks(byte[] pool, int[] offsets, int size, String source) {
+    if (size >= 1 << RANK_BITS) {
+      throw new TokenizerException(source + ": " + size + " ranks; at most " + ((1 << RANK_BITS) - 1) + " supported");
+    }
     this.pool = pool;
     this.offsets = offsets;
     this.size = size;
     int capacity = Integer.highestOneBit(Math.max(size, 1) * 2 - 1) << 1;
-    this.slots = new int[capacity];
-    this.slotHashes = new int[capacity];
+    this.table = new long[2 * capacity];
     this.mask = capacity - 1;
     Arrays.fill(singleByte, -1);
+    Arrays.fill(twoBytes, -1);
+    Arrays.fill(threeBytes, -1);
     for (int rank = 0; rank < size; rank++) {
       int off = offsets[rank];
       int len = offsets[rank + 1] - off;
-      if (len == 0) {
-        throw new TokenizerException(source + ": rank " + rank + " has empty token bytes");
+      if (len == 0 || len > MAX_TOKEN_LENGTH) {
+        throw new TokenizerException(
+            source + ": rank " + rank + " has " + len + " token bytes; expected 1.." + MAX_TOKEN_LENGTH);
       }
-      int hash = hash(pool, off, len);
+      int other = rank(pool, off, len);
+      if (other >= 0) {
+        throw new TokenizerException(
+            source + ": ranks " + other + " and " + rank + " have the same token bytes; expected unique tokens");
+      }
+      long first = firstBytes(pool, off, len);
+      int hash = hash(first, pool, off, len);
       int slot = hash & mask;
-      while (slots[slot] != 0) {
-        int other = slots[slot] - 1;
-        if (slotHashes[slot] == hash && equalsToken(other, pool, off, len)) {
-          throw new TokenizerException(
-              source + ": ranks " + other + " and " + rank + " have the same token bytes; expected unique tokens");
-        }
+      while (table[2 * slot + 1] != 0) {
         slot = (slot + 1) & mask;
       }
-      slots[slot] = rank + 1;
-      slotHashes[slot] = hash;
+      table[2 * slot] = first;
+      table[2 * slot + 1] = meta(hash, len) | rank;
       if (len == 1) {
         singleByte[pool[off] & 0xFF] = rank;
+      } else if (len == 2) {
+        twoBytes[twoBytesIndex(pool, off)] = rank;
+      } else if (len == 3 && isThreeByteForm(pool, off)) {
+        threeBytes[threeBytesIndex(pool, off)] = rank;
       }
     }
     for (int b = 0; b < 256; b++) {
@@ -67,15 +88,26 @@ final class Ranks {
 
   /** The rank of the byte string {@code buf[off .. off + len)}, or -1 if it is not a token. */
   int rank(byte[] buf, int off, int len) {
-    if (len == 1) {
-      return singleByte[buf[off] & 0xFF];
+    if (len <= 3) {
+      if (len == 1) {
+        return singleByte[buf[off] & 0xFF];
+      } else if (len == 2) {
+        return twoBytes[twoBytesIndex(buf, off)];
+      } else if (isThreeByteForm(buf, off)) {
+        return threeBytes[threeBytesIndex(buf, off)];
+      }
     }
-    int hash = hash(buf, off, len);
+    long first = firstBytes(buf, off, len);
+    int hash = hash(first, buf, off, len);
+    long want = meta(hash, len);
     int slot = hash & mask;
-    int entry;
-    while ((entry = slots[slot]) != 0) {
-      if (slotHashes[slot] == hash && equalsToken(entry - 1, buf, off, len)) {
-        return entry - 1;
+    long meta;
+    while ((meta = table[2 * slot + 1]) != 0) {
+      if ((meta & ~((1L << RANK_BITS) - 1)) == want && table[2 * slot] == first) {
+        int rank = (int) meta & ((1 << RANK_BITS) - 1);
+        if (len <= 8 || tailEquals(rank, buf, off, len)) {
+          return rank;
+        }
       }
       slot = (slot + 1) & mask;
     }
@@ -94,20 +126,50 @@ final class Ranks {
     return at + len;
   }
 
-  byte[] tokenBytes(int rank) {
-    return Arrays.copyOfRange(pool, offsets[rank], offsets[rank + 1]);
-  }
-
-  private boolean equalsToken(int rank, byte[] buf, int off, int len) {
+  private boolean tailEquals(int rank, byte[] buf, int off, int len) {
     int start = offsets[rank];
-    return offsets[rank + 1] - start == len && Arrays.equals(pool, start, start + len, buf, off, off + len);
+    return Arrays.equals(pool, start + 8, start + len, buf, off + 8, off + len);
   }
 
-  private static int hash(byte[] buf, int off, int len) {
-    int h = len * 0x9E3779B9;
-    for (int i = off, end = off + len; i < end; i++) {
-      h = (h ^ buf[i]) * 0x01000193;
+  private static int twoBytesIndex(byte[] buf, int off) {
+    return ((buf[off] & 0xFF) << 8) | (buf[off + 1] & 0xFF);
+  }
+
+  /** 1110xxxx 10xxxxxx 10xxxxxx: a BMP character's UTF-8 shape (overlongs and surrogates included). */
+  private static boolean isThreeByteForm(byte[] buf, int off) {
+    return (buf[off] & 0xF0) == 0xE0 && (buf[off + 1] & 0xC0) == 0x80 && (buf[off + 2] & 0xC0) == 0x80;
+  }
+
+  /** The 16 payload bits of a three-byte form, a bijection onto 0 .. 65535. */
+  private static int threeBytesIndex(byte[] buf, int off) {
+    return ((buf[off] & 0x0F) << 12) | ((buf[off + 1] & 0x3F) << 6) | (buf[off + 2] & 0x3F);
+  }
+
+  private static long meta(int hash, int len) {
+    return ((long) hash << 32) | ((long) len << RANK_BITS);
+  }
+
+  /** The first min(len, 8) bytes, little-endian, zero-padded. */
+  private static long firstBytes(byte[] buf, int off, int len) {
+    if (off + 8 <= buf.length) {
+      long word = (long) LONGS.get(buf, off);
+      return len >= 8 ? word : word & ((1L << (len << 3)) - 1);
     }
-    return h ^ (h >>> 15);
+    long word = 0;
+    for (int i = Math.min(len, 8) - 1; i >= 0; i--) {
+      word = (word << 8) | (buf[off + i] & 0xFF);
+    }
+    return word;
+  }
+
+  private static int hash(long first, byte[] buf, int off, int len) {
+    long h = first ^ ((long) len << 58);
+    for (int i = off + 8, end = off + len; i < end; i++) {
+      h = (h ^ (buf[i] & 0xFF)) * 0x100000001B3L;
+    }
+    // murmur3's fmix64: every input bit reaches the low bits that pick the slot.
+    h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+    h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
+    return (int) (h ^ (h >>> 33));
   }
 }
