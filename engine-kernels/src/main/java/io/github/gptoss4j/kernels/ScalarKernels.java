@@ -186,7 +186,7 @@ class ScalarKernels implements Kernels {
   }
 
   /** One query head of one token: scores, softmax with the sink in the denominator, weighted values. */
-  void attendHead(
+  private void attendHead(
       AttentionShape shape, float[] q, int qOff, int t, int pos0, KvBuffer kv, float[] sinks, int h, float[] out,
       int outOff, Scratch s) {
     int headDim = shape.headDim();
@@ -202,11 +202,7 @@ class ScalarKernels implements Kernels {
     float max = sinks == null ? Float.NEGATIVE_INFINITY : sinks[h];
     for (int j = 0; j < n; j++) {
       long base = ((start + j) % kv.capacity()) * rowElems + (long) kvHead * headDim;
-      float d = 0f;
-      for (int i = 0; i < headDim; i++) {
-        d += q[qBase + i] * element(kv.keys(), kv.type(), base + i);
-      }
-      scores[j] = d * shape.scale();
+      scores[j] = keyDot(q, qBase, kv, base, headDim, s) * shape.scale();
       max = Math.max(max, scores[j]);
     }
     float sum = sinks == null ? 0f : (float) Math.exp(sinks[h] - max);
@@ -217,10 +213,23 @@ class ScalarKernels implements Kernels {
     java.util.Arrays.fill(out, oBase, oBase + headDim, 0f);
     for (int j = 0; j < n; j++) {
       long base = ((start + j) % kv.capacity()) * rowElems + (long) kvHead * headDim;
-      float weight = scores[j] / sum;
-      for (int i = 0; i < headDim; i++) {
-        out[oBase + i] += weight * element(kv.values(), kv.type(), base + i);
-      }
+      addValue(scores[j] / sum, kv, base, out, oBase, headDim);
+    }
+  }
+
+  /** {@code Σ q[qBase+i] · key[index+i]} for {@code i < headDim}. */
+  float keyDot(float[] q, int qBase, KvBuffer kv, long index, int headDim, Scratch s) {
+    float d = 0f;
+    for (int i = 0; i < headDim; i++) {
+      d += q[qBase + i] * element(kv.keys(), kv.type(), index + i);
+    }
+    return d;
+  }
+
+  /** {@code out[oBase+i] += weight · value[index+i]} for {@code i < headDim}. */
+  void addValue(float weight, KvBuffer kv, long index, float[] out, int oBase, int headDim) {
+    for (int i = 0; i < headDim; i++) {
+      out[oBase + i] += weight * element(kv.values(), kv.type(), index + i);
     }
   }
 

@@ -289,52 +289,30 @@ final class VectorKernels extends ScalarKernels {
   // ---------------------------------------------------------------- attention
 
   @Override
-  void attendHead(
-      AttentionShape shape, float[] q, int qOff, int t, int pos0, KvBuffer kv, float[] sinks, int h, float[] out,
-      int outOff, Scratch s) {
-    int headDim = shape.headDim();
-    int p = pos0 + t;
-    int start = shape.window() == 0 ? 0 : Math.max(0, p - shape.window() + 1);
-    int n = p - start + 1;
-    int qBase = qOff + (t * shape.heads() + h) * headDim;
-    int oBase = outOff + (t * shape.heads() + h) * headDim;
-    int kvHead = h / (shape.heads() / shape.kvHeads());
-    long rowElems = (long) shape.kvHeads() * headDim;
+  float keyDot(float[] q, int qBase, KvBuffer kv, long index, int headDim, Scratch s) {
     boolean bf16 = kv.type() == KvType.BF16;
-    float[] scores = s.scores(n);
+    FloatVector acc = FloatVector.zero(F);
+    int i = 0;
+    for (; i <= headDim - L; i += L) {
+      acc = load(kv.keys(), bf16, index + i).fma(FloatVector.fromArray(F, q, qBase + i), acc);
+    }
+    float d = sum(acc, s);
+    for (; i < headDim; i++) {
+      d += q[qBase + i] * element(kv.keys(), kv.type(), index + i);
+    }
+    return d;
+  }
 
-    float max = sinks == null ? Float.NEGATIVE_INFINITY : sinks[h];
-    for (int j = 0; j < n; j++) {
-      long index = ((start + j) % kv.capacity()) * rowElems + (long) kvHead * headDim;
-      FloatVector acc = FloatVector.zero(F);
-      int i = 0;
-      for (; i <= headDim - L; i += L) {
-        acc = load(kv.keys(), bf16, index + i).fma(FloatVector.fromArray(F, q, qBase + i), acc);
-      }
-      float d = sum(acc, s);
-      for (; i < headDim; i++) {
-        d += q[qBase + i] * element(kv.keys(), kv.type(), index + i);
-      }
-      scores[j] = d * shape.scale();
-      max = Math.max(max, scores[j]);
+  @Override
+  void addValue(float weight, KvBuffer kv, long index, float[] out, int oBase, int headDim) {
+    boolean bf16 = kv.type() == KvType.BF16;
+    FloatVector w = FloatVector.broadcast(F, weight);
+    int i = 0;
+    for (; i <= headDim - L; i += L) {
+      load(kv.values(), bf16, index + i).fma(w, FloatVector.fromArray(F, out, oBase + i)).intoArray(out, oBase + i);
     }
-    float sum = sinks == null ? 0f : (float) Math.exp(sinks[h] - max);
-    for (int j = 0; j < n; j++) {
-      scores[j] = (float) Math.exp(scores[j] - max);
-      sum += scores[j];
-    }
-    java.util.Arrays.fill(out, oBase, oBase + headDim, 0f);
-    for (int j = 0; j < n; j++) {
-      long index = ((start + j) % kv.capacity()) * rowElems + (long) kvHead * headDim;
-      float weight = scores[j] / sum;
-      int i = 0;
-      for (; i <= headDim - L; i += L) {
-        load(kv.values(), bf16, index + i).fma(FloatVector.broadcast(F, weight), FloatVector.fromArray(F, out, oBase + i))
-            .intoArray(out, oBase + i);
-      }
-      for (; i < headDim; i++) {
-        out[oBase + i] += weight * element(kv.values(), kv.type(), index + i);
-      }
+    for (; i < headDim; i++) {
+      out[oBase + i] += weight * element(kv.values(), kv.type(), index + i);
     }
   }
 
