@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class HarmonyCommandTest {
   /** harmony's 16 public cases, kept with the harmony tests of engine-tokenizer. */
@@ -23,22 +20,10 @@ class HarmonyCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void renderWritesTheExpectedIdsOfEveryPublicCaseInOrder() throws IOException {
     Path out = dir.resolve("out.jsonl");
-    Run render = run("harmony", "render", "--in", PUBLIC_CASES.toString(), "--out", out.toString());
+    CliRun render = CliRun.of("harmony", "render", "--in", PUBLIC_CASES.toString(), "--out", out.toString());
     assertEquals(0, render.code(), render.err());
     List<String> cases = Files.readAllLines(PUBLIC_CASES).stream().filter(l -> !l.isBlank()).toList();
     List<String> results = Files.readAllLines(out);
@@ -53,7 +38,7 @@ class HarmonyCommandTest {
   void parsePrintsMessagesAsHarmonyJson() throws IOException {
     // "<|channel|>final<|message|>4<|return|>" after a prompt ending in <|start|>assistant
     Path tokens = Files.writeString(dir.resolve("tokens.txt"), "200005, 17196 200008\n19, 200002\n");
-    Run parse = run("harmony", "parse", "--in", tokens.toString(), "--role", "assistant");
+    CliRun parse = CliRun.of("harmony", "parse", "--in", tokens.toString(), "--role", "assistant");
     assertEquals(0, parse.code(), parse.err());
     assertEquals(
         JSON.readTree("{\"messages\": [{\"role\": \"assistant\", \"content\": [{\"type\": \"text\", \"text\": \"4\"}],"
@@ -66,7 +51,7 @@ class HarmonyCommandTest {
     Path cases = Files.writeString(dir.resolve("bad.jsonl"),
         "{\"conversation\": {\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}}\n"
             + "{\"conversation\": {\"messages\": [{\"role\": \"robot\", \"content\": \"hi\"}]}}\n");
-    Run render = run("harmony", "render", "--in", cases.toString());
+    CliRun render = CliRun.of("harmony", "render", "--in", cases.toString());
     assertEquals(1, render.code());
     assertTrue(render.err().contains("bad.jsonl line 2: messages[0].role: unknown role 'robot'"), render.err());
     assertEquals(1, render.err().strip().lines().count(), render.err());
@@ -76,7 +61,7 @@ class HarmonyCommandTest {
   @Test
   void parseWithoutRoleExplainsTheMissingStart() throws IOException {
     Path tokens = Files.writeString(dir.resolve("tokens.txt"), "200005 17196 200008 19 200002");
-    Run parse = run("harmony", "parse", "--in", tokens.toString());
+    CliRun parse = CliRun.of("harmony", "parse", "--in", tokens.toString());
     assertEquals(1, parse.code());
     assertTrue(parse.err().contains("pass --role assistant"), parse.err());
   }
@@ -84,7 +69,7 @@ class HarmonyCommandTest {
   @Test
   void parseRejectsANonNumericEntry() throws IOException {
     Path tokens = Files.writeString(dir.resolve("tokens.txt"), "200005 x7");
-    Run parse = run("harmony", "parse", "--in", tokens.toString());
+    CliRun parse = CliRun.of("harmony", "parse", "--in", tokens.toString());
     assertEquals(1, parse.code());
     assertTrue(parse.err().contains("'x7' (entry 2) is not a token id"), parse.err());
   }
