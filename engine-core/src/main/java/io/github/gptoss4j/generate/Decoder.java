@@ -1,0 +1,37 @@
+package io.github.gptoss4j.generate;
+
+/**
+ * Runs tokens through a model for one session and yields next-token logits: the seam between the generation
+ * loop and the forward pass, so tests can substitute a scripted source. Not thread-safe.
+ */
+interface Decoder extends AutoCloseable {
+
+  /** Tokens held (the next token goes at this position). */
+  int position();
+
+  /** Largest block worth running in one call (prefill is split into such blocks to stay cancellable). */
+  int maxBlock();
+
+  /**
+   * Runs {@code tokens[off, off + n)} at the next positions.
+   *
+   * @param logits receives the last token's logits ({@code vocab} floats), or null when none are needed
+   */
+  void forward(int[] tokens, int off, int n, float[] logits);
+
+  /**
+   * Remembers the current position as one {@link #backTo} may return to even when truncation cannot; valid
+   * until the decoder goes back before it.
+   */
+  void mark();
+
+  /**
+   * Forgets tokens so that at most {@code position} are held, keeping as many as possible.
+   *
+   * @return the position now held ({@code <= position})
+   */
+  int backTo(int position);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,55 @@
+package io.github.gptoss4j.generate;
+
+import io.github.gptoss4j.harmony.Role;
+
+/**
+ * What a streaming generation reports, in order, as tokens arrive. For each token: a {@link TokenEvent}, then
+ * whatever the token completed ({@link MessageStart} once a message header is read, a text delta, {@link
+ * ToolCall} and {@link MessageEnd} when a message ends). The last event is always {@link Done}.
+ *
+ * <p>Text deltas hold whole characters only: a character split over several tokens is reported once complete.
+ */
+public sealed interface GenerationEvent {
+
+  /**
+   * A message's header is complete.
+   *
+   * @param role its author's role (the assistant's for generated messages)
+   * @param channel e.g. {@code analysis}, {@code commentary} or {@code final}; null if none
+   * @param recipient a tool such as {@code functions.get_weather}, or null
+   */
+  record MessageStart(Role role, String channel, String recipient) implements GenerationEvent {}
+
+  /** The message opened by the matching {@link MessageStart} ended. */
+  record MessageEnd(Role role, String channel, String recipient) implements GenerationEvent {}
+
+  /** Chain-of-thought text (the {@code analysis} channel); not meant for end users. */
+  record ReasoningDelta(String text) implements GenerationEvent {}
+
+  /** Answer text (the {@code final} channel, or a message without channel). */
+  record FinalDelta(String text) implements GenerationEvent {}
+
+  /** Preamble text on the {@code commentary} channel, addressed to no tool (e.g. "Let me look that up."). */
+  record CommentaryDelta(String text) implements GenerationEvent {}
+
+  /**
+   * A complete call of a tool: a message addressed to a recipient. Reported when the message ends.
+   *
+   * @param recipient e.g. {@code functions.get_weather}, {@code browser.search}, {@code python}
+   * @param arguments the message's content: JSON for function tools, code for {@code python}
+   * @param contentType e.g. {@code <|constrain|>json}, or null
+   */
+  record ToolCall(String recipient, String arguments, String contentType) implements GenerationEvent {}
+
+  /**
+   * One generated token.
+   *
+   * @param token its id
+   * @param logprobs its log-probability and the most likely alternatives, when the request's sampling options
+   *     ask for {@link SamplingOptions#logprobs()}; else null
+   */
+  record TokenEvent(int token, TokenLogprobs logprobs) implements GenerationEvent {}
+
+  /** The generation ended. */
+  record Done(StopReason stopReason, Stats stats) implements GenerationEvent {}
+}

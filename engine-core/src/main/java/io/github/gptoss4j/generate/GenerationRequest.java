@@ -1,0 +1,341 @@
+package io.github.gptoss4j.generate;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.gptoss4j.harmony.Author;
+import io.github.gptoss4j.harmony.Conversation;
+import io.github.gptoss4j.harmony.Message;
+import io.github.gptoss4j.harmony.ReasoningEffort;
+import io.github.gptoss4j.harmony.Role;
+import io.github.gptoss4j.harmony.ToolDescription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One turn of a {@link ChatSession}: the messages to add to its conversation (a user message, a tool's result)
+ * and how to generate the reply. Immutable; build with {@link #builder()}, which validates everything up
+ * front:
+ *
+ * <pre>{@code
+ * GenerationRequest request = GenerationRequest.builder()
+ *     .instructions("Answer in one sentence.")
+ *     .user("What is the capital of France?")
+ *     .reasoningEffort(ReasoningEffort.LOW)
+ *     .maxTokens(256)
+ *     .sampling(SamplingOptions.builder().temperature(0.7).seed(42).build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>Unless the conversation has its own system and developer messages, the session renders a system message
+ * (reasoning effort, built-in tools) and, when there are instructions or function tools, a developer message
+ * ahead of it on every turn, as Harmony expects.
+ */
+public final class GenerationRequest {
+  /** Most tool rounds a single call runs automatically for built-in tools with handlers. */
+  public static final int MAX_AUTO_TOOL_ROUNDS = 16;
+
+  private final List<Message> messages;
+  private final Conversation conversation;
+  private final ReasoningEffort reasoningEffort;
+  private final String instructions;
+  private final List<ToolDescription> functionTools;
+  private final ToolHandler browser;
+  private final ToolHandler python;
+  private final int maxTokens;
+  private final List<String> stopStrings;
+  private final int[] stopTokenIds;
+  private final SamplingOptions sampling;
+  private final Duration timeout;
+
+  private GenerationRequest(Builder b) {
+    this.messages = List.copyOf(b.messages);
+    this.conversation = b.conversation;
+    this.reasoningEffort = b.reasoningEffort;
+    this.instructions = b.instructions;
+    this.functionTools = List.copyOf(b.functionTools.values());
+    this.browser = b.browser;
+    this.python = b.python;
+    this.maxTokens = b.maxTokens;
+    this.stopStrings = List.copyOf(b.stopStrings);
+    this.stopTokenIds = b.stopTokenIds.stream().mapToInt(Integer::intValue).toArray();
+    this.sampling = b.sampling;
+    this.timeout = b.timeout;
+  }
+
+  /** A builder with the defaults listed on {@link Builder}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Messages appended to the session's conversation before generating. */
+  public List<Message> messages() {
+    return messages;
+  }
+
+  /** The conversation that replaces the session's, or null to continue the session's. */
+  public Conversation conversation() {
+    return conversation;
+  }
+
+  /** How much the model reasons; null for Harmony's default (medium). */
+  public ReasoningEffort reasoningEffort() {
+    return reasoningEffort;
+  }
+
+  /** The developer's instructions, or null. */
+  public String instructions() {
+    return instructions;
+  }
+
+  /** Function tools the model may call (rendered in the developer message). */
+  public List<ToolDescription> functionTools() {
+    return functionTools;
+  }
+
+  /** Handler of the built-in browser tool, or null when the browser is not offered. */
+  public ToolHandler browser() {
+    return browser;
+  }
+
+  /** Handler of the built-in python tool, or null when python is not offered. */
+  public ToolHandler python() {
+    return python;
+  }
+
+  /** Most tokens to generate; 0 means until the context is full. */
+  public int maxTokens() {
+    return maxTokens;
+  }
+
+  /** Strings that end generation when the final text reaches them. */
+  public List<String> stopStrings() {
+    return stopStrings;
+  }
+
+  /** Token ids that end generation besides Harmony's {@code <|return|>} and {@code <|call|>}. */
+  public int[] stopTokenIds() {
+    return stopTokenIds.clone();
+  }
+
+  /** How tokens are chosen. */
+  public SamplingOptions sampling() {
+    return sampling;
+  }
+
+  /** Longest the call may take, or null for no limit. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  boolean isStopToken(int token) {
+    for (int id : stopTokenIds) {
+      if (id == token) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The handler for a built-in tool recipient ({@code browser.*}, {@code python}), or null. */
+  ToolHandler handlerFor(String recipient) {
+    if (recipient == null) {
+      return null;
+    }
+    if (recipient.startsWith("browser.")) {
+      return browser;
+    }
+    return recipient.equals("python") ? python : null;
+  }
+
+  /**
+   * Collects a request. Defaults: no messages, the session's conversation, Harmony's default reasoning effort,
+   * no instructions or tools, generate until the context is full, no stop strings or extra stop tokens,
+   * {@link SamplingOptions} defaults (temperature 1, random seed), no timeout.
+   */
+  public static final class Builder {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<Message> messages = new ArrayList<>();
+    private Conversation conversation;
+    private ReasoningEffort reasoningEffort;
+    private String instructions;
+    private final Map<String, ToolDescription> functionTools = new LinkedHashMap<>();
+    private ToolHandler browser;
+    private ToolHandler python;
+    private int maxTokens;
+    private final List<String> stopStrings = new ArrayList<>();
+    private final List<Integer> stopTokenIds = new ArrayList<>();
+    private SamplingOptions sampling = SamplingOptions.builder().build();
+    private Duration timeout;
+
+    private Builder() {}
+
+    /** Appends a user message to the conversation. */
+    public Builder user(String text) {
+      return message(Message.of(Role.USER, require(text, "user text")));
+    }
+
+    /** Appends any message (e.g. one built with Harmony's {@link Message} API). */
+    public Builder message(Message message) {
+      messages.add(require(message, "message"));
+      return this;
+    }
+
+    /**
+     * Appends the result of a tool the model called: a message from the tool, addressed to the assistant on the
+     * commentary channel, as Harmony renders tool output.
+     */
+    public Builder toolResult(GenerationEvent.ToolCall call, String output) {
+      require(call, "tool call");
+      return message(toolMessage(call.recipient(), require(output, "tool output")));
+    }
+
+    /**
+     * Replaces the session's conversation with {@code conversation} (e.g. one read from Harmony JSON). When it
+     * starts with a system message, that one is used and {@link #reasoningEffort} and the built-in tools must
+     * not be set; likewise a developer message in it excludes {@link #instructions} and function tools.
+     */
+    public Builder conversation(Conversation conversation) {
+      this.conversation = require(conversation, "conversation");
+      return this;
+    }
+
+    /** See {@link GenerationRequest#reasoningEffort()}. */
+    public Builder reasoningEffort(ReasoningEffort value) {
+      reasoningEffort = require(value, "reasoningEffort");
+      return this;
+    }
+
+    /** See {@link GenerationRequest#instructions()}. */
+    public Builder instructions(String value) {
+      instructions = require(value, "instructions");
+      return this;
+    }
+
+    /**
+     * Offers a function tool {@code functions.NAME}; a call to it ends generation with {@link
+     * StopReason#TOOL_CALL}.
+     *
+     * @param parametersJsonSchema the JSON schema of its argument object, or null for none
+     * @throws GenerationException if the name is not an identifier, is offered twice, or the schema is not a
+     *     JSON object
+     */
+    public Builder functionTool(String name, String description, String parametersJsonSchema) {
+      require(name, "function tool name");
+      if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new GenerationException(
+            "function tool name '" + name + "' must be an identifier (letters, digits, _; not starting with a digit)");
+      }
+      if (functionTools.containsKey(name)) {
+        throw new GenerationException("function tool '" + name + "' is declared twice");
+      }
+      JsonNode schema = null;
+      if (parametersJsonSchema != null) {
+        try {
+          schema = JSON.readTree(parametersJsonSchema);
+        } catch (JacksonException e) {
+          throw new GenerationException(
+              "parameters of function tool '" + name + "' are not valid JSON: " + e.getOriginalMessage());
+        }
+        if (schema == null || !schema.isObject()) {
+          throw new GenerationException(
+              "parameters of function tool '" + name + "' must be a JSON schema object, got: " + parametersJsonSchema);
+        }
+      }
+      functionTools.put(name, new ToolDescription(name, require(description, "function tool description"), schema));
+      return this;
+    }
+
+    /** Offers the built-in browser tool; the session runs {@code handler} for each call and continues. */
+    public Builder browser(ToolHandler handler) {
+      browser = require(handler, "browser handler");
+      return this;
+    }
+
+    /** Offers the built-in python tool; the session runs {@code handler} for each call and continues. */
+    public Builder python(ToolHandler handler) {
+      python = require(handler, "python handler");
+      return this;
+    }
+
+    /** See {@link GenerationRequest#maxTokens()}; at least 1. */
+    public Builder maxTokens(int value) {
+      if (value < 1) {
+        throw new GenerationException("maxTokens must be >= 1, got " + value);
+      }
+      maxTokens = value;
+      return this;
+    }
+
+    /** Adds a stop string (not empty); see {@link StopReason#STOP_STRING}. */
+    public Builder stopString(String value) {
+      if (value == null || value.isEmpty()) {
+        throw new GenerationException("stop string must not be " + (value == null ? "null" : "empty"));
+      }
+      stopStrings.add(value);
+      return this;
+    }
+
+    /** Adds a token id that ends generation (checked against the vocabulary when generating). */
+    public Builder stopTokenId(int id) {
+      if (id < 0) {
+        throw new GenerationException("stop token id must be >= 0, got " + id);
+      }
+      stopTokenIds.add(id);
+      return this;
+    }
+
+    /** See {@link GenerationRequest#sampling()}. */
+    public Builder sampling(SamplingOptions value) {
+      sampling = require(value, "sampling");
+      return this;
+    }
+
+    /** See {@link GenerationRequest#timeout()}; positive. */
+    public Builder timeout(Duration value) {
+      require(value, "timeout");
+      if (value.isNegative() || value.isZero()) {
+        throw new GenerationException("timeout must be positive, got " + value);
+      }
+      timeout = value;
+      return this;
+    }
+
+    /**
+     * The request.
+     *
+     * @throws GenerationException if the conversation's own system or
+     *     developer message conflicts with an option
+     */
+    public GenerationRequest build() {
+      if (conversation != null) {
+        boolean hasSystem = conversation.messages().stream().anyMatch(m -> m.author().role() == Role.SYSTEM);
+        boolean hasDeveloper = conversation.messages().stream().anyMatch(m -> m.author().role() == Role.DEVELOPER);
+        if (hasSystem && (reasoningEffort != null || browser != null || python != null)) {
+          throw new GenerationException(
+              "reasoningEffort, browser and python cannot be set when the conversation has its own system message");
+        }
+        if (hasDeveloper && (instructions != null || !functionTools.isEmpty())) {
+          throw new GenerationException(
+              "instructions and function tools cannot be set when the conversation has its own developer message");
+        }
+      }
+      return new GenerationRequest(this);
+    }
+
+    static Message toolMessage(String recipient, String output) {
+      return Message.of(new Author(Role.TOOL, recipient), output).withRecipient("assistant").withChannel("commentary");
+    }
+
+    private static <T> T require(T value, String what) {
+      if (value == null) {
+        throw new GenerationException(what + " must not be null");
+      }
+      return value;
+    }
+  }
+}

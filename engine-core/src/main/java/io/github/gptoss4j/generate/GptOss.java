@@ -1,0 +1,189 @@
+package io.github.gptoss4j.generate;
+
+import io.github.gptoss4j.checkpoint.Checkpoint;
+import io.github.gptoss4j.checkpoint.GptOssConfig;
+import io.github.gptoss4j.harmony.HarmonyEncoding;
+import io.github.gptoss4j.kernels.KernelException;
+import io.github.gptoss4j.kernels.KernelProvider;
+import io.github.gptoss4j.kernels.Kernels;
+import io.github.gptoss4j.model.KvCache;
+import io.github.gptoss4j.model.Transformer;
+import io.github.gptoss4j.tokenizer.Tokenizer;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * A loaded gpt-oss model: the library's front door. Load it once, then open a {@link ChatSession} per
+ * conversation:
+ *
+ * <pre>{@code
+ * try (GptOss model = GptOss.load(Path.of("gpt-oss-20b"));
+ *     ChatSession chat = model.newSession()) {
+ *   GenerationResult answer = chat.generate(GenerationRequest.builder().user("Hello!").build());
+ *   System.out.println(answer.finalText());
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe: any number of sessions, on any threads, share one model's weights; each
+ * session gives exactly the tokens it would give alone. {@link #close()} unmaps the weights; sessions must be
+ * done by then.
+ */
+public final class GptOss implements AutoCloseable {
+  private final Supplier<Decoder> decoders;
+  private final HarmonyEncoding harmony;
+  private final int vocabSize;
+  private final int contextLimit;
+  private final String contextLimitReason;
+  private final Runnable resources;
+
+  GptOss(
+      Supplier<Decoder> decoders,
+      HarmonyEncoding harmony,
+      int vocabSize,
+      int contextLimit,
+      String contextLimitReason,
+      Runnable resources) {
+    this.decoders = decoders;
+    this.harmony = harmony;
+    this.vocabSize = vocabSize;
+    this.contextLimit = contextLimit;
+    this.contextLimitReason = contextLimitReason;
+    this.resources = resources;
+  }
+
+  /** Loads the model in {@code dir} with {@link ModelOptions#defaults()}; see {@link #load(Path, ModelOptions)}. */
+  public static GptOss load(Path dir) {
+    return load(dir, ModelOptions.defaults());
+  }
+
+  /**
+   * Loads the checkpoint in {@code dir} (Hugging Face layout, or OpenAI's under {@code original/}; weights are
+   * memory-mapped, not copied) and its tokenizer ({@code tokenizer.json} if present, else the embedded
+   * o200k_harmony).
+   *
+   * @throws io.github.gptoss4j.checkpoint.CheckpointException if the directory holds no valid checkpoint
+   * @throws GenerationException if the tokenizer does not fit the model's vocabulary
+   */
+  public static GptOss load(Path dir, ModelOptions options) {
+    return load(dir, options, Transformer.DEFAULT_MAX_BLOCK);
+  }
+
+  /** As {@link #load(Path, ModelOptions)}, prefilling at most {@code maxBlock} tokens per pass. */
+  static GptOss load(Path dir, ModelOptions options, int maxBlock) {
+    Checkpoint checkpoint = Checkpoint.open(dir);
+    Kernels kernels = null;
+    try {
+      kernels = options.threads() == 0 ? null : kernels(options.threads());
+      Transformer transformer =
+          new Transformer(checkpoint.weights(), kernels == null ? Kernels.get() : kernels);
+      Kernels owned = kernels;
+      return of(transformer, Tokenizer.fromModelDir(dir), options, maxBlock, () -> close(checkpoint, owned));
+    } catch (RuntimeException e) {
+      close(checkpoint, kernels);
+      throw e;
+    }
+  }
+
+  /**
+   * A model over parts the caller has already loaded (and keeps ownership of: closing this model closes
+   * nothing).
+   *
+   * @throws GenerationException if the tokenizer does not fit the model's vocabulary
+   */
+  public static GptOss of(Transformer transformer, Tokenizer tokenizer, ModelOptions options) {
+    return of(transformer, tokenizer, options, Transformer.DEFAULT_MAX_BLOCK, () -> {});
+  }
+
+  private static GptOss of(
+      Transformer transformer, Tokenizer tokenizer, ModelOptions options, int maxBlock, Runnable owned) {
+    GptOssConfig config = transformer.config();
+    if (tokenizer.vocabSize() > config.vocabSize()) {
+      throw new GenerationException(
+          "the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's vocab_size is "
+              + config.vocabSize() + "; expected a gpt-oss checkpoint with the o200k_harmony vocabulary");
+    }
+    int limit = config.maxPositionEmbeddings();
+    String reason = "the model's max_position_embeddings";
+    if (options.maxContext() > 0 && options.maxContext() < limit) {
+      limit = options.maxContext();
+      reason = "maxContext";
+    }
+    int fit = positionsWithin(config, options, maxBlock, limit);
+    if (fit < limit) {
+      limit = fit;
+      reason = "what kvBudgetBytes " + options.kvBudgetBytes() + " holds";
+    }
+    return new GptOss(
+        () -> new TransformerDecoder(transformer, options, maxBlock),
+        HarmonyEncoding.of(tokenizer),
+        config.vocabSize(),
+        limit,
+        reason,
+        owned);
+  }
+
+  /** The most positions (up to {@code limit}) whose KV cache fits the budget; bytesFor grows with positions. */
+  private static int positionsWithin(GptOssConfig config, ModelOptions options, int maxBlock, int limit) {
+    int lo = 0;
+    int hi = limit;
+    while (lo < hi) {
+      int mid = (int) (((long) lo + hi + 1) / 2);
+      long bytes = KvCache.bytesFor(config, options.kvType(), mid, maxBlock);
+      if (bytes <= options.kvBudgetBytes()) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** Kernels with their own pool; the best implementation this JVM supports. */
+  private static Kernels kernels(int threads) {
+    try {
+      return KernelProvider.create(KernelProvider.Impl.VECTOR, threads);
+    } catch (KernelException e) {
+      return KernelProvider.create(KernelProvider.Impl.SCALAR, threads);
+    }
+  }
+
+  private static void close(Checkpoint checkpoint, Kernels kernels) {
+    try (checkpoint) {
+      if (kernels != null) {
+        kernels.close();
+      }
+    }
+  }
+
+  /** A new conversation with its own KV cache. Close it to free that memory. */
+  public ChatSession newSession() {
+    return new ChatSession(this, decoders.get());
+  }
+
+  /** The Harmony encoding (and through it the tokenizer) prompts are rendered with. */
+  public HarmonyEncoding harmony() {
+    return harmony;
+  }
+
+  /**
+   * Most tokens (prompt plus reply) one session can hold: the smallest of the model's context, {@link
+   * ModelOptions#maxContext()} and what {@link ModelOptions#kvBudgetBytes()} holds.
+   */
+  public int contextLimit() {
+    return contextLimit;
+  }
+
+  int vocabSize() {
+    return vocabSize;
+  }
+
+  String contextLimitReason() {
+    return contextLimitReason;
+  }
+
+  /** Releases the weights' mapping and the kernels' threads when this model loaded them. */
+  @Override
+  public void close() {
+    resources.run();
+  }
+}

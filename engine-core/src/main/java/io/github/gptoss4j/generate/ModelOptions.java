@@ -1,0 +1,90 @@
+package io.github.gptoss4j.generate;
+
+import io.github.gptoss4j.kernels.KvType;
+
+/**
+ * How a model is loaded and how much memory each session may use; immutable and validated. Build with
+ * {@link #builder()} or take {@link #defaults()}.
+ *
+ * @param threads kernel threads; 0 uses the shared default kernels (all processors, or {@code
+ *     -Dgptoss.threads}); results are identical for any count
+ * @param kvType element type of each session's KV cache: {@link KvType#F32} is exact, {@link KvType#BF16}
+ *     halves the memory
+ * @param kvBudgetBytes most off-heap bytes one session's KV cache may take
+ * @param maxContext most tokens (prompt plus reply) a session may hold; 0 means the model's own limit
+ */
+public record ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int maxContext) {
+
+  /**
+   * Validates every option.
+   *
+   * @throws GenerationException naming the option out of range
+   */
+  public ModelOptions {
+    if (threads < 0) {
+      throw new GenerationException("threads must be >= 0 (0 = default), got " + threads);
+    }
+    if (kvType == null) {
+      throw new GenerationException("kvType must be F32 or BF16, got null");
+    }
+    if (kvBudgetBytes <= 0) {
+      throw new GenerationException("kvBudgetBytes must be > 0, got " + kvBudgetBytes);
+    }
+    if (maxContext < 0) {
+      throw new GenerationException("maxContext must be >= 0 (0 = the model's limit), got " + maxContext);
+    }
+  }
+
+  /** Default kernels, an f32 KV cache, no memory budget, the model's full context. */
+  public static ModelOptions defaults() {
+    return builder().build();
+  }
+
+  /** A builder holding {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects options; {@link #build()} validates them. */
+  public static final class Builder {
+    private int threads;
+    private KvType kvType = KvType.F32;
+    private long kvBudgetBytes = Long.MAX_VALUE;
+    private int maxContext;
+
+    private Builder() {}
+
+    /** See {@link ModelOptions#threads()}. */
+    public Builder threads(int value) {
+      threads = value;
+      return this;
+    }
+
+    /** See {@link ModelOptions#kvType()}. */
+    public Builder kvType(KvType value) {
+      kvType = value;
+      return this;
+    }
+
+    /** See {@link ModelOptions#kvBudgetBytes()}. */
+    public Builder kvBudgetBytes(long value) {
+      kvBudgetBytes = value;
+      return this;
+    }
+
+    /** See {@link ModelOptions#maxContext()}. */
+    public Builder maxContext(int value) {
+      maxContext = value;
+      return this;
+    }
+
+    /**
+     * The options collected so far.
+     *
+     * @throws GenerationException naming the first option out of range
+     */
+    public ModelOptions build() {
+      return new ModelOptions(threads, kvType, kvBudgetBytes, maxContext);
+    }
+  }
+}

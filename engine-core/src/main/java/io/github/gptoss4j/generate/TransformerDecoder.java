@@ -1,0 +1,59 @@
+package io.github.gptoss4j.generate;
+
+import io.github.gptoss4j.model.KvCache;
+import io.github.gptoss4j.model.Sequence;
+import io.github.gptoss4j.model.Transformer;
+
+/** A {@link Decoder} over the real forward pass: one {@link Sequence} (KV cache) of a shared transformer. */
+final class TransformerDecoder implements Decoder {
+  private final Transformer transformer;
+  private final Sequence sequence;
+  private KvCache.Mark mark;
+
+  TransformerDecoder(Transformer transformer, ModelOptions options, int maxBlock) {
+    this.transformer = transformer;
+    this.sequence = transformer.newSequence(options.kvType(), options.kvBudgetBytes(), maxBlock);
+  }
+
+  @Override
+  public int position() {
+    return sequence.position();
+  }
+
+  @Override
+  public int maxBlock() {
+    return sequence.maxBlock();
+  }
+
+  @Override
+  public void forward(int[] tokens, int off, int n, float[] logits) {
+    transformer.forward(sequence, tokens, off, n, logits, false);
+  }
+
+  @Override
+  public void mark() {
+    mark = sequence.mark();
+  }
+
+  @Override
+  public int backTo(int position) {
+    if (sequence.canTruncate(position)) {
+      sequence.truncate(position);
+      if (mark != null && mark.position() > position) {
+        mark = null; // its positions will be overwritten with other tokens
+      }
+    } else if (mark != null && mark.position() <= position) {
+      // The sliding-window rings moved past position; the mark holds them as they were.
+      sequence.rewind(mark);
+    } else {
+      sequence.truncate(0);
+      mark = null;
+    }
+    return sequence.position();
+  }
+
+  @Override
+  public void close() {
+    sequence.close();
+  }
+}
