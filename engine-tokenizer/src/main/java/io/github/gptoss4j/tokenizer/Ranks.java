@@ -52,19 +52,22 @@ final class Ranks {
         throw new TokenizerException(
             source + ": rank " + rank + " has " + len + " token bytes; expected 1.." + MAX_TOKEN_LENGTH);
       }
-      int other = rank(pool, off, len);
-      if (other >= 0) {
-        throw new TokenizerException(
-            source + ": ranks " + other + " and " + rank + " have the same token bytes; expected unique tokens");
-      }
       long first = firstBytes(pool, off, len);
       int hash = hash(first, pool, off, len);
+      long meta = meta(hash, len);
       int slot = hash & mask;
-      while (table[2 * slot + 1] != 0) {
+      long taken;
+      while ((taken = table[2 * slot + 1]) != 0) {
+        int other = (int) taken & ((1 << RANK_BITS) - 1);
+        if ((taken & ~((1L << RANK_BITS) - 1)) == meta && table[2 * slot] == first
+            && (len <= 8 || tailEquals(other, pool, off, len))) {
+          throw new TokenizerException(
+              source + ": ranks " + other + " and " + rank + " have the same token bytes; expected unique tokens");
+        }
         slot = (slot + 1) & mask;
       }
       table[2 * slot] = first;
-      table[2 * slot + 1] = meta(hash, len) | rank;
+      table[2 * slot + 1] = meta | rank;
       if (len == 1) {
         singleByte[pool[off] & 0xFF] = rank;
       } else if (len == 2) {
