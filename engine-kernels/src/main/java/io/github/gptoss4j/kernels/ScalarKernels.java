@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The readable reference of every kernel: plain loops in f32 with sequential sums. Matmul and attention are
- * split over the worker pool by rows and by (token, head); every output is computed by one thread in a fixed
+ * split over the worker pool by rows and by (token, KV head); every output is computed by one thread in a fixed
  * order, so results are bit-identical for any thread count. {@link VectorKernels} overrides the hot loops.
  */
 class ScalarKernels implements Kernels {
@@ -144,7 +144,7 @@ class ScalarKernels implements Kernels {
     pool.lock().lock();
     try {
       attentionJob.set(shape, q, qOff, tokens, pos0, kv, sinks, out, outOff);
-      pool.run(tokens * shape.heads(), attentionJob);
+      pool.run(tokens * shape.kvHeads(), attentionJob);
     } finally {
       attentionJob.clear();
       pool.lock().unlock();
@@ -185,35 +185,49 @@ class ScalarKernels implements Kernels {
     }
   }
 
-  /** One query head of one token: scores, softmax with the sink in the denominator, weighted values. */
-  private void attendHead(
-      AttentionShape shape, float[] q, int qOff, int t, int pos0, KvBuffer kv, float[] sinks, int h, float[] out,
+  /**
+   * The query heads of one token that share KV head {@code g}: each key and value row is fetched once for all
+   * of them (GQA), while each head's own arithmetic keeps the order of a head-by-head loop.
+   */
+  private void attendGroup(
+      AttentionShape shape, float[] q, int qOff, int t, int pos0, KvBuffer kv, float[] sinks, int g, float[] out,
       int outOff, Scratch s) {
     int headDim = shape.headDim();
+    int group = shape.heads() / shape.kvHeads();
     int p = pos0 + t;
     int start = shape.window() == 0 ? 0 : Math.max(0, p - shape.window() + 1);
     int n = p - start + 1;
-    int qBase = qOff + (t * shape.heads() + h) * headDim;
-    int oBase = outOff + (t * shape.heads() + h) * headDim;
-    int kvHead = h / (shape.heads() / shape.kvHeads());
+    int h0 = g * group;
+    int base0 = (t * shape.heads() + h0) * headDim;
     long rowElems = (long) shape.kvHeads() * headDim;
-    float[] scores = s.scores(n);
+    float[] scores = s.scores((n + 1) * group); // [head][key], then one denominator per head
+    int sums = n * group;
 
-    float max = sinks == null ? Float.NEGATIVE_INFINITY : sinks[h];
     for (int j = 0; j < n; j++) {
-      long base = ((start + j) % kv.capacity()) * rowElems + (long) kvHead * headDim;
-      scores[j] = keyDot(q, qBase, kv, base, headDim, s) * shape.scale();
-      max = Math.max(max, scores[j]);
+      long index = ((start + j) % kv.capacity()) * rowElems + (long) g * headDim;
+      for (int k = 0; k < group; k++) {
+        scores[k * n + j] = keyDot(q, qOff + base0 + k * headDim, kv, index, headDim, s) * shape.scale();
+      }
     }
-    float sum = sinks == null ? 0f : (float) Math.exp(sinks[h] - max);
-    for (int j = 0; j < n; j++) {
-      scores[j] = (float) Math.exp(scores[j] - max);
-      sum += scores[j];
+    for (int k = 0; k < group; k++) {
+      float sink = sinks == null ? Float.NEGATIVE_INFINITY : sinks[h0 + k];
+      float max = sink;
+      for (int j = 0; j < n; j++) {
+        max = Math.max(max, scores[k * n + j]);
+      }
+      float sum = sinks == null ? 0f : (float) Math.exp(sink - max);
+      for (int j = 0; j < n; j++) {
+        scores[k * n + j] = (float) Math.exp(scores[k * n + j] - max);
+        sum += scores[k * n + j];
+      }
+      scores[sums + k] = sum;
     }
-    java.util.Arrays.fill(out, oBase, oBase + headDim, 0f);
+    java.util.Arrays.fill(out, outOff + base0, outOff + base0 + group * headDim, 0f);
     for (int j = 0; j < n; j++) {
-      long base = ((start + j) % kv.capacity()) * rowElems + (long) kvHead * headDim;
-      addValue(scores[j] / sum, kv, base, out, oBase, headDim);
+      long index = ((start + j) % kv.capacity()) * rowElems + (long) g * headDim;
+      for (int k = 0; k < group; k++) {
+        addValue(scores[k * n + j] / scores[sums + k], kv, index, out, outOff + base0 + k * headDim, headDim);
+      }
     }
   }
 
@@ -265,9 +279,9 @@ class ScalarKernels implements Kernels {
 
     @Override
     public void run(int chunk, int worker) {
-      int t = chunk / shape.heads();
-      int h = chunk % shape.heads();
-      attendHead(shape, q, qOff, t, pos0, kv, sinks, h, out, outOff, scratch[worker]);
+      int t = chunk / shape.kvHeads();
+      int g = chunk % shape.kvHeads();
+      attendGroup(shape, q, qOff, t, pos0, kv, sinks, g, out, outOff, scratch[worker]);
     }
   }
 

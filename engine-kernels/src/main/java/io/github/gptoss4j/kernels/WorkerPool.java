@@ -18,8 +18,11 @@ final class WorkerPool implements AutoCloseable {
     void run(int chunk, int worker);
   }
 
-  /** Roughly how long an idle worker or a waiting caller spins before parking. */
-  private static final int SPINS = 20_000;
+  /**
+   * Spin-wait iterations (tens of microseconds) before parking: long enough to bridge the gap between the
+   * kernel calls of one decode step, short enough not to steal a shared core from other work.
+   */
+  private static final int SPINS = 2_000;
 
   private final Thread[] workers;
   private final ReentrantLock lock = new ReentrantLock();
