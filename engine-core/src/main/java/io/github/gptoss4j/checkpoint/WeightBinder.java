@@ -192,11 +192,16 @@ final class WeightBinder {
   private float[] widen(TensorInfo t, int row, int length) {
     MemorySegment s = checkpoint.segment(t);
     float[] out = new float[length];
-    long base = (long) row * length;
-    for (int i = 0; i < length; i++) {
-      out[i] = t.dtype() == Dtype.BF16
-          ? Float.intBitsToFloat(s.getAtIndex(BF16, base + i) << 16)
-          : s.getAtIndex(F32, base + i);
+    long first = (long) row * length;
+    // Bulk copies: element-wise segment access is slow before the JIT warms up, and binding runs once.
+    if (t.dtype() == Dtype.F32) {
+      MemorySegment.copy(s, F32, first * Float.BYTES, out, 0, length);
+    } else {
+      short[] bits = new short[length];
+      MemorySegment.copy(s, BF16, first * Short.BYTES, bits, 0, length);
+      for (int i = 0; i < length; i++) {
+        out[i] = Float.intBitsToFloat(bits[i] << 16);
+      }
     }
     return out;
   }
