@@ -124,20 +124,86 @@ final class VectorKernels extends ScalarKernels {
       }
       return;
     }
-    // prefill: dequantise up to 4 rows once into scratch, then reuse them for every token
+    // prefill: dequantise up to 4 rows once into scratch, then reuse them for every token; 4 rows × 2 tokens
+    // per pass keep 8 FMA chains busy on 6 loads. Every (row, token) uses the same single-chain recipe, so the
+    // tiling never changes a result.
     float[] dec = s.row(4 * cols);
     for (int g = r0; g < r1; g += 4) {
       int n = Math.min(4, r1 - g);
       for (int i = 0; i < n; i++) {
         decodePermuted(w, g + i, dec, i * cols);
       }
-      for (int t = 0; t < tokens; t++) {
+      int t = 0;
+      if (n == 4) {
+        for (; t + 1 < tokens; t += 2) {
+          tile4x2(dec, cols, xp, t, bias, g, out, outOff + t * rows, rows, s);
+        }
+      }
+      for (; t < tokens; t++) {
         for (int i = 0; i < n; i++) {
-          float b = bias == null ? 0f : bias[g + i];
-          out[outOff + t * rows + g + i] = dotF(dec, i * cols, xp, t * cols, cols, s) + b;
+          out[outOff + t * rows + g + i] = chainDot(dec, i * cols, xp, t * cols, cols, s) + biasOf(bias, g + i);
         }
       }
     }
+  }
+
+  private static float biasOf(float[] bias, int r) {
+    return bias == null ? 0f : bias[r];
+  }
+
+  /** One FMA chain over whole vectors, a fixed-order lane sum, then the scalar tail: the prefill recipe. */
+  private static float chainDot(float[] w, int wOff, float[] x, int xOff, int n, Scratch s) {
+    FloatVector acc = FloatVector.zero(F);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      acc = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+    }
+    return finish(acc, w, wOff, x, xOff, i, n, s);
+  }
+
+  private static float finish(FloatVector acc, float[] w, int wOff, float[] x, int xOff, int i, int n, Scratch s) {
+    float sum = sum(acc, s);
+    for (; i < n; i++) {
+      sum += w[wOff + i] * x[xOff + i];
+    }
+    return sum;
+  }
+
+  /** {@link #chainDot} for 4 decoded rows × tokens t and t+1 at once. */
+  private static void tile4x2(
+      float[] dec, int cols, float[] xp, int t, float[] bias, int g, float[] out, int outBase, int rows, Scratch s) {
+    int x0 = t * cols;
+    int x1 = x0 + cols;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a10 = a00, a20 = a00, a30 = a00, a01 = a00, a11 = a00, a21 = a00, a31 = a00;
+    int i = 0;
+    for (; i <= cols - L; i += L) {
+      FloatVector v0 = FloatVector.fromArray(F, xp, x0 + i);
+      FloatVector v1 = FloatVector.fromArray(F, xp, x1 + i);
+      FloatVector w0 = FloatVector.fromArray(F, dec, i);
+      FloatVector w1 = FloatVector.fromArray(F, dec, cols + i);
+      FloatVector w2 = FloatVector.fromArray(F, dec, 2 * cols + i);
+      FloatVector w3 = FloatVector.fromArray(F, dec, 3 * cols + i);
+      a00 = w0.fma(v0, a00);
+      a10 = w1.fma(v0, a10);
+      a20 = w2.fma(v0, a20);
+      a30 = w3.fma(v0, a30);
+      a01 = w0.fma(v1, a01);
+      a11 = w1.fma(v1, a11);
+      a21 = w2.fma(v1, a21);
+      a31 = w3.fma(v1, a31);
+    }
+    // explicit stores: an array of vectors would box them
+    int o0 = outBase + g;
+    int o1 = o0 + rows;
+    out[o0] = finish(a00, dec, 0, xp, x0, i, cols, s) + biasOf(bias, g);
+    out[o0 + 1] = finish(a10, dec, cols, xp, x0, i, cols, s) + biasOf(bias, g + 1);
+    out[o0 + 2] = finish(a20, dec, 2 * cols, xp, x0, i, cols, s) + biasOf(bias, g + 2);
+    out[o0 + 3] = finish(a30, dec, 3 * cols, xp, x0, i, cols, s) + biasOf(bias, g + 3);
+    out[o1] = finish(a01, dec, 0, xp, x1, i, cols, s) + biasOf(bias, g);
+    out[o1 + 1] = finish(a11, dec, cols, xp, x1, i, cols, s) + biasOf(bias, g + 1);
+    out[o1 + 2] = finish(a21, dec, 2 * cols, xp, x1, i, cols, s) + biasOf(bias, g + 2);
+    out[o1 + 3] = finish(a31, dec, 3 * cols, xp, x1, i, cols, s) + biasOf(bias, g + 3);
   }
 
   /** Sum of the lanes in a fixed order. */
