@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Binds a checkpoint's tensors into {@link ModelWeights}, for either naming layout. Every expected tensor is
@@ -23,6 +27,7 @@ import java.util.Set;
  */
 final class WeightBinder {
   private static final int MAX_LISTED = 40;
+  private static final int READ_THREADS = 8;
   private static final Set<Dtype> FLOAT = Set.of(Dtype.BF16, Dtype.F32);
   private static final Set<Dtype> BYTE = Set.of(Dtype.U8);
   private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -36,6 +41,7 @@ final class WeightBinder {
   private final GptOssConfig c;
   private final List<String> problems = new ArrayList<>();
   private final Set<String> expected = new HashSet<>();
+  private final List<Runnable> fills = new ArrayList<>();
 
   private WeightBinder(Checkpoint checkpoint) {
     this.checkpoint = checkpoint;
@@ -71,6 +77,7 @@ final class WeightBinder {
       }
       throw new CheckpointException(sb.toString());
     }
+    fillVectors();
     return new ModelWeights(c, embedding, List.copyOf(layers), finalNorm, unembedding);
   }
 
@@ -100,15 +107,15 @@ final class WeightBinder {
     int hidden = c.hiddenSize();
     int fused = qRows + 2 * kvRows;
     TensorInfo qkv = check(p + "qkv.weight", FLOAT, fused, hidden);
-    float[] qkvBias = vector(p + "qkv.bias", fused);
+    TensorInfo qkvBias = check(p + "qkv.bias", FLOAT, fused);
     return new Attention(
         vector(p + "norm.scale", hidden),
         rows(qkv, 0, qRows, hidden),
-        slice(qkvBias, 0, qRows),
+        part(qkvBias, 0, qRows),
         rows(qkv, qRows, kvRows, hidden),
-        slice(qkvBias, qRows, kvRows),
+        part(qkvBias, qRows, kvRows),
         rows(qkv, qRows + kvRows, kvRows, hidden),
-        slice(qkvBias, qRows + kvRows, kvRows),
+        part(qkvBias, qRows + kvRows, kvRows),
         matrix(p + "out.weight", hidden, qRows),
         vector(p + "out.bias", hidden),
         vector(p + "sinks", c.numHeads()));
@@ -151,9 +158,9 @@ final class WeightBinder {
     for (int e = 0; e < experts; e++) {
       list.add(new Expert(
           mxfp4(upBlocks, upScales, e, up, hidden),
-          widen(upBias, e, up),
+          part(upBias, (long) e * up, up),
           mxfp4(downBlocks, downScales, e, hidden, inter),
-          widen(downBias, e, hidden)));
+          part(downBias, (long) e * hidden, hidden)));
     }
     return new Moe(norm, router, routerBias, List.copyOf(list));
   }
@@ -184,35 +191,56 @@ final class WeightBinder {
   }
 
   private float[] vector(String name, int length) {
-    TensorInfo t = check(name, FLOAT, length);
-    return t == null ? null : widen(t, 0, length);
+    return part(check(name, FLOAT, length), 0, length);
   }
 
-  /** Row {@code row} of a checked float tensor whose rows hold {@code length} values, widened to f32. */
-  private float[] widen(TensorInfo t, int row, int length) {
-    MemorySegment s = checkpoint.segment(t);
-    float[] out = new float[length];
-    long first = (long) row * length;
-    // Bulk copies: element-wise segment access is slow before the JIT warms up, and binding runs once.
-    if (t.dtype() == Dtype.F32) {
-      MemorySegment.copy(s, F32, first * Float.BYTES, out, 0, length);
-    } else {
-      short[] bits = new short[length];
-      MemorySegment.copy(s, BF16, first * Short.BYTES, bits, 0, length);
-      for (int i = 0; i < length; i++) {
-        out[i] = Float.intBitsToFloat(bits[i] << 16);
-      }
-    }
-    return out;
-  }
-
-  private static float[] slice(float[] v, int from, int length) {
-    if (v == null) {
+  /**
+   * Elements {@code [first, first + length)} of a checked float tensor as f32: the array now, its values
+   * once {@link #fillVectors} has run.
+   */
+  private float[] part(TensorInfo t, long first, int length) {
+    if (t == null) {
       return null;
     }
     float[] out = new float[length];
-    System.arraycopy(v, from, out, 0, length);
+    fills.add(() -> widen(t, first, out));
     return out;
+  }
+
+  /**
+   * Reads every small vector. They are scattered through gigabytes of shards, so on a cold page cache
+   * each is a disk read: issuing them from several threads overlaps their latency.
+   */
+  private void fillVectors() {
+    List<Future<?>> pending = new ArrayList<>(fills.size());
+    try (ExecutorService pool = Executors.newFixedThreadPool(
+        READ_THREADS, Thread.ofPlatform().daemon().name("gptoss-bind-", 0).factory())) {
+      for (Runnable fill : fills) {
+        pending.add(pool.submit(fill));
+      }
+      for (Future<?> f : pending) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      throw new CheckpointException(checkpoint.directory() + ": cannot read weights: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CheckpointException(checkpoint.directory() + ": interrupted while reading weights", e);
+    }
+  }
+
+  private void widen(TensorInfo t, long first, float[] out) {
+    MemorySegment s = checkpoint.segment(t);
+    // Bulk copies: element-wise segment access is slow before the JIT warms up, and binding runs once.
+    if (t.dtype() == Dtype.F32) {
+      MemorySegment.copy(s, F32, first * Float.BYTES, out, 0, out.length);
+    } else {
+      short[] bits = new short[out.length];
+      MemorySegment.copy(s, BF16, first * Short.BYTES, bits, 0, out.length);
+      for (int i = 0; i < out.length; i++) {
+        out[i] = Float.intBitsToFloat(bits[i] << 16);
+      }
+    }
   }
 
   /** The tensor if it exists with exactly this shape and one of these dtypes; otherwise records why not. */
