@@ -160,10 +160,16 @@ public final class ChatSession implements AutoCloseable {
     history.clear();
   }
 
-  /** Frees the KV cache. */
+  /**
+   * Frees the KV cache.
+   *
+   * @throws GenerationException if a generation is in progress (cancel it and let it finish first)
+   */
   @Override
   public void close() {
-    cancel();
+    if (running.get() != null) {
+      throw new GenerationException("cannot close a session while it is generating; cancel() it and let it finish");
+    }
     decoder.close();
   }
 

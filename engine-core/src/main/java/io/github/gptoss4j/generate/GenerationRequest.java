@@ -71,6 +71,28 @@ public final class GenerationRequest {
     return new Builder();
   }
 
+  /**
+   * A builder with this request's settings (instructions, tools and handlers, reasoning effort, limits, stop
+   * conditions, sampling) and no messages: the next turn of the same conversation, e.g. a tool's result.
+   * Keeping the settings keeps the rendered system and developer messages, so the session's cache is reused.
+   */
+  public Builder followUp() {
+    Builder b = new Builder();
+    b.reasoningEffort = reasoningEffort;
+    b.instructions = instructions;
+    functionTools.forEach(t -> b.functionTools.put(t.name(), t));
+    b.browser = browser;
+    b.python = python;
+    b.maxTokens = maxTokens;
+    b.stopStrings.addAll(stopStrings);
+    for (int id : stopTokenIds) {
+      b.stopTokenIds.add(id);
+    }
+    b.sampling = sampling;
+    b.timeout = timeout;
+    return b;
+  }
+
   /** Messages appended to the session's conversation before generating. */
   public List<Message> messages() {
     return messages;

@@ -130,13 +130,14 @@ class ChatSessionEventsTest {
       assertTrue(events.contains(new MessageStart(Role.ASSISTANT, "commentary", "functions.get_weather")));
       assertEquals(StopReason.TOOL_CALL, done(events).stopReason());
 
-      GenerationRequest answer = GenerationRequest.builder()
-          .toolResult(call, "{\"sunny\":true}")
-          .functionTool("get_weather", "Gets the weather", null)
-          .sampling(SamplingOptions.greedy())
-          .build();
+      GenerationRequest answer = ask.followUp().toolResult(call, "{\"sunny\":true}").build();
       GenerationResult result = session.generate(answer);
       assertEquals("It is sunny.", result.finalText());
+      // Harmony re-renders the call's header as "assistant to=functions.get_weather<|channel|>commentary", not in
+      // the model's order, so the cache is reused up to that header: the first prompt and the preamble.
+      Stats first = done(events).stats();
+      int preamble = ScriptedModel.encode("<|channel|>commentary<|message|>Checking the weather.<|end|><|start|>assistant").length;
+      assertEquals(first.promptTokens() + preamble, result.stats().cachedTokens());
       Message toolMessage = session.conversation().get(3);
       assertEquals(Role.TOOL, toolMessage.author().role());
       assertEquals("functions.get_weather", toolMessage.author().name());

@@ -93,5 +93,16 @@ class GenerationRequestTest {
     assertEquals(5, r.stopTokenIds()[0]);
     assertEquals("f", r.functionTools().getFirst().name());
     assertEquals(Duration.ofSeconds(3), r.timeout());
+
+    GenerationRequest next = r.followUp().user("And?").build();
+    assertEquals(List.of(Message.of(Role.USER, "And?")), next.messages());
+    assertEquals(r.instructions(), next.instructions());
+    assertEquals(r.reasoningEffort(), next.reasoningEffort());
+    assertEquals(r.maxTokens(), next.maxTokens());
+    assertEquals(r.stopStrings(), next.stopStrings());
+    assertEquals(r.stopTokenIds()[0], next.stopTokenIds()[0]);
+    assertEquals(r.functionTools(), next.functionTools());
+    assertEquals(r.sampling(), next.sampling());
+    assertEquals(r.timeout(), next.timeout());
   }
 }
