@@ -10,6 +10,8 @@ import java.lang.foreign.MemorySegment;
  * <p>Activations are f32 arrays addressed by an offset; a block of {@code tokens} vectors is stored row
  * after row. Implementations are thread-safe, may split work over their own thread pool, and give
  * bit-identical results for any thread count. They allocate nothing per call on the decode path.
+ * Arguments that do not fit together (short arrays, mismatched shapes, missing KV rows) raise
+ * {@link KernelException} naming the argument and what was expected.
  */
 public interface Kernels extends AutoCloseable {
 
@@ -68,7 +70,7 @@ public interface Kernels extends AutoCloseable {
    * KV head {@code h / (heads / kvHeads)}. A query at position {@code p} sees keys at positions
    * {@code (p − window, p]} ({@code window = 0}: all of {@code [0, p]}); they must all be present.
    * Scores are scaled by {@code scale}; {@code sinks[h]} joins each head's softmax denominator as one more
-   * logit and contributes no value.
+   * logit and contributes no value ({@code sinks} may be null: no sink). Elements are little-endian.
    */
   void attention(
       AttentionShape shape,

@@ -99,7 +99,7 @@ public final class Rope {
    * Rotates a block of {@code tokens} vectors of {@code nHeads} heads each (stored row after row from
    * {@code off}), token {@code t} at position {@code pos0 + t}.
    */
-  public void apply(float[] x, int off, int tokens, int nHeads, int pos0) {
+  public void applyBlock(float[] x, int off, int tokens, int nHeads, int pos0) {
     for (int t = 0; t < tokens; t++) {
       apply(x, off + t * nHeads * headDim, nHeads, pos0 + t);
     }
