@@ -5,39 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SynthInspectCommandTest {
   @TempDir Path dir;
 
-  /** Exit code, stdout and stderr of one command line. */
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void synthThenInspectReportsAValidCheckpoint() {
     Path out = dir.resolve("tiny");
-    Run synth = run("synth", "--preset", "tiny", "--layers", "2", "--seed", "5", "--out", out.toString(), "--layout", "both");
+    CliRun synth = CliRun.of("synth", "--preset", "tiny", "--layers", "2", "--seed", "5", "--out", out.toString(), "--layout", "both");
     assertEquals(0, synth.code(), synth.err());
     assertTrue(synth.err().contains("100%"), "progress bar on stderr: " + synth.err());
     assertTrue(Files.exists(out.resolve("original/model.safetensors")));
 
-    Run inspect = run("inspect", "--model", out.toString());
+    CliRun inspect = CliRun.of("inspect", "--model", out.toString());
     assertEquals(0, inspect.code(), inspect.err());
     assertTrue(inspect.out().contains("layers:     2 (SF"), inspect.out());
     assertTrue(inspect.out().contains("tensors:    41"), inspect.out());
@@ -49,7 +33,7 @@ class SynthInspectCommandTest {
   @Test
   void inspectShowsTheFixturesBytesByDtype() {
     Path fixture = Path.of("../engine-core/src/test/resources/tiny-gpt-oss");
-    Run inspect = run("inspect", "--model", fixture.toString());
+    CliRun inspect = CliRun.of("inspect", "--model", fixture.toString());
     assertEquals(0, inspect.code(), inspect.err());
     // The fixture's shards hold 79 tensors; its norms are F32: 9 of 64 floats = 2304 bytes.
     assertTrue(inspect.out().contains("tensors:    79"), inspect.out());
@@ -59,14 +43,14 @@ class SynthInspectCommandTest {
   @Test
   void inspectReportsAnInvalidCheckpointWithExitCode1() throws IOException {
     Path out = dir.resolve("broken");
-    assertEquals(0, run("synth", "--preset", "tiny", "--layers", "2", "--seed", "1", "--out", out.toString()).code());
+    assertEquals(0, CliRun.of("synth", "--preset", "tiny", "--layers", "2", "--seed", "1", "--out", out.toString()).code());
     // Claim more layers than the shards hold: binding must list the missing tensors.
     Path config = out.resolve("config.json");
     Files.writeString(config, Files.readString(config)
         .replace("\"num_hidden_layers\" : 2", "\"num_hidden_layers\" : 3")
         .replace("\"layer_types\" : [ \"sliding_attention\", \"full_attention\" ]",
             "\"layer_types\" : [ \"sliding_attention\", \"full_attention\", \"sliding_attention\" ]"));
-    Run inspect = run("inspect", "--model", out.toString());
+    CliRun inspect = CliRun.of("inspect", "--model", out.toString());
     assertEquals(1, inspect.code());
     assertTrue(inspect.out().contains("verdict:    INVALID"), inspect.out());
     assertTrue(inspect.out().contains("missing tensor 'model.layers.2.self_attn.q_proj.weight'"), inspect.out());
@@ -74,20 +58,20 @@ class SynthInspectCommandTest {
 
   @Test
   void errorsAreOneLineWithoutStackTrace() throws IOException {
-    Run missing = run("inspect", "--model", dir.resolve("nothing").toString());
+    CliRun missing = CliRun.of("inspect", "--model", dir.resolve("nothing").toString());
     assertEquals(1, missing.code());
     assertTrue(missing.err().startsWith("gptoss inspect: "), missing.err());
     assertTrue(missing.err().contains("not a directory"), missing.err());
     assertFalse(missing.err().contains("\tat "), missing.err());
 
-    Run preset = run("synth", "--preset", "gpt-oss-7b", "--seed", "1", "--out", dir.resolve("x").toString());
+    CliRun preset = CliRun.of("synth", "--preset", "gpt-oss-7b", "--seed", "1", "--out", dir.resolve("x").toString());
     assertEquals(1, preset.code());
     assertTrue(preset.err().contains("unknown preset 'gpt-oss-7b'"), preset.err());
 
     Path user = dir.resolve("user");
     Files.createDirectories(user);
     Files.writeString(user.resolve("keep.txt"), "mine");
-    Run refused = run("synth", "--preset", "tiny", "--seed", "1", "--out", user.toString());
+    CliRun refused = CliRun.of("synth", "--preset", "tiny", "--seed", "1", "--out", user.toString());
     assertEquals(1, refused.code());
     assertTrue(refused.err().contains("refusing to overwrite"), refused.err());
     assertEquals("mine", Files.readString(user.resolve("keep.txt")));
