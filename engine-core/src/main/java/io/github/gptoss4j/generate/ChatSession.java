@@ -63,11 +63,24 @@ public final class ChatSession implements AutoCloseable {
       throw new GenerationException("listener must not be null");
     }
     Generation generation = start(request);
-    while (generation.step()) {
-      GenerationEvent event;
-      while ((event = generation.poll()) != null) {
-        listener.accept(event);
+    try {
+      while (generation.step()) {
+        GenerationEvent event;
+        while ((event = generation.poll()) != null) {
+          listener.accept(event);
+        }
       }
+    } catch (RuntimeException e) {
+      stop(generation);
+      throw e;
+    }
+  }
+
+  /** Ends a generation its consumer gave up on, as a cancellation, so the session stays consistent. */
+  private static void stop(Generation generation) {
+    generation.cancel();
+    while (generation.step()) {
+      // runs to the cancellation point
     }
   }
 
@@ -98,12 +111,7 @@ public final class ChatSession implements AutoCloseable {
           }
         };
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(events, Spliterator.ORDERED), false)
-        .onClose(() -> {
-          generation.cancel();
-          while (generation.step()) {
-            // runs to the cancellation point so the session's state stays consistent
-          }
-        });
+        .onClose(() -> stop(generation));
   }
 
   /**

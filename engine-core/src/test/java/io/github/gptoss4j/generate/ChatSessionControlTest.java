@@ -161,6 +161,20 @@ class ChatSessionControlTest {
   }
 
   @Test
+  void aListenerThatThrowsEndsTheCallAndLeavesTheSessionUsable() {
+    ScriptedModel script = new ScriptedModel().then(LONG_ANSWER);
+    try (ChatSession session = script.model().newSession()) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> session.generate(greedy("x").build(), ev -> {
+        if (ev instanceof TokenEvent) {
+          throw new IllegalStateException("listener broke");
+        }
+      }));
+      assertEquals("listener broke", e.getMessage());
+      assertEquals(StopReason.LENGTH, session.generate(greedy("y").maxTokens(2).build()).stopReason());
+    }
+  }
+
+  @Test
   void overflowIsRefusedBeforeAnyForwardPass() {
     ScriptedModel script = new ScriptedModel().then("<|channel|>final<|message|>ok<|return|>");
     script.contextLimit = 120;
