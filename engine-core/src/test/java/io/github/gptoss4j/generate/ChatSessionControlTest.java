@@ -69,6 +69,43 @@ class ChatSessionControlTest {
   }
 
   @Test
+  void requestSettingsAreRenderedIntoThePrompt() {
+    ScriptedModel script = new ScriptedModel().then("<|channel|>final<|message|>ok<|return|>");
+    GenerationRequest request = greedy("Hi")
+        .reasoningEffort(io.github.gptoss4j.harmony.ReasoningEffort.HIGH)
+        .instructions("Be brief.")
+        .functionTool("lookup", "Looks a word up", "{\"type\":\"object\",\"properties\":{\"word\":{\"type\":\"string\"}}}")
+        .python(call -> "")
+        .build();
+    try (ChatSession session = script.model().newSession()) {
+      int promptTokens = session.generate(request).stats().promptTokens();
+      String prompt = ScriptedModel.TOKENIZER.decode(
+          script.forwarded.stream().limit(promptTokens).mapToInt(i -> i).toArray());
+      assertTrue(prompt.startsWith("<|start|>system<|message|>"), prompt);
+      assertTrue(prompt.contains("Reasoning: high"), prompt);
+      assertTrue(prompt.contains("## python"), prompt);
+      assertTrue(prompt.contains("<|start|>developer<|message|># Instructions\n\nBe brief."), prompt);
+      assertTrue(prompt.contains("type lookup = (_: {\nword?: string,\n}) => any;"), prompt);
+      assertTrue(prompt.endsWith("<|start|>user<|message|>Hi<|end|><|start|>assistant"), prompt);
+    }
+  }
+
+  @Test
+  void generatedTokensFeedThePenalties() {
+    ScriptedModel script = new ScriptedModel().then("<|channel|>");
+    try (ChatSession session = script.model().newSession()) {
+      List<Integer> plain = session.generate(greedy("x").maxTokens(3).build()).tokens();
+      assertEquals(List.of(ScriptedModel.id("<|channel|>"), ScriptedModel.id("<|channel|>"), ScriptedModel.id("<|channel|>")), plain);
+      // The scripted token has logit 1 and all others 0: a presence penalty of 2 makes it lose once generated.
+      GenerationRequest penalized = GenerationRequest.builder().user("x").maxTokens(2)
+          .sampling(SamplingOptions.builder().temperature(0).presencePenalty(2).build()).build();
+      List<Integer> tokens = session.generate(penalized).tokens();
+      assertEquals(ScriptedModel.id("<|channel|>"), tokens.get(0));
+      assertEquals(0, tokens.get(1), "the lowest id wins among the equal logits left");
+    }
+  }
+
+  @Test
   void cancelWithNothingRunningDoesNotAffectTheNextCall() {
     ScriptedModel script = new ScriptedModel().then("<|channel|>final<|message|>ok<|return|>");
     try (ChatSession session = script.model().newSession()) {
