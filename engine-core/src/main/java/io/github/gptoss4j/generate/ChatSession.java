@@ -12,6 +12,7 @@ import io.github.gptoss4j.harmony.Message;
 import io.github.gptoss4j.harmony.Role;
 import io.github.gptoss4j.harmony.SystemContent;
 import io.github.gptoss4j.harmony.ToolNamespaceConfig;
+import io.github.gptoss4j.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -252,11 +253,30 @@ public final class ChatSession implements AutoCloseable {
       all.add(Message.of(Role.DEVELOPER, developer));
     }
     all.addAll(messages);
+    int[] prompt;
     try {
-      return model.harmony().renderConversationForCompletion(new Conversation(all), Role.ASSISTANT);
+      prompt = model.harmony().renderConversationForCompletion(new Conversation(all), Role.ASSISTANT);
     } catch (HarmonyException e) {
       throw new GenerationException("cannot render the conversation in Harmony: " + e.getMessage());
     }
+    int[] opening = replyOpening(request);
+    int[] full = Arrays.copyOf(prompt, prompt.length + opening.length);
+    System.arraycopy(opening, 0, full, prompt.length, opening.length);
+    return full;
+  }
+
+  /** The header tokens after {@code <|start|>assistant} that open the reply on the request's reply channel. */
+  int[] replyOpening(GenerationRequest request) {
+    if (request.replyChannel() == null) {
+      return new int[0];
+    }
+    Tokenizer tokenizer = model.harmony().tokenizer();
+    int[] channel = tokenizer.encodeOrdinary(request.replyChannel());
+    int[] opening = new int[channel.length + 2];
+    opening[0] = tokenizer.specialTokenId("<|channel|>");
+    System.arraycopy(channel, 0, opening, 1, channel.length);
+    opening[opening.length - 1] = tokenizer.specialTokenId("<|message|>");
+    return opening;
   }
 
   /**

@@ -32,6 +32,7 @@ final class Generation {
   private final ArrayDeque<GenerationEvent> queue = new ArrayDeque<>();
   private final float[] logits;
   private final int[] one = new int[1];
+  private final int[] replyOpening;
   private final List<Message> reply = new ArrayList<>();
   private volatile boolean cancelled;
   private boolean done;
@@ -70,6 +71,7 @@ final class Generation {
     this.sampler = new Sampler(request.sampling());
     this.deadlineNanos = request.timeout() == null ? Long.MAX_VALUE : startNanos + request.timeout().toNanos();
     this.logits = new float[vocab];
+    this.replyOpening = session.replyOpening(request);
   }
 
   /**
@@ -78,12 +80,12 @@ final class Generation {
    */
   void begin(int[] tokens, int budget) {
     prompt = tokens;
-    markAt = tokens.length - session.completionSuffixLength();
+    markAt = tokens.length - session.completionSuffixLength() - replyOpening.length;
     roundBudget = budget;
     roundStart = generated;
     cachedTokens = session.reuse(tokens);
     prefilled = cachedTokens;
-    parser = new ReplyParser(harmony, this::route);
+    parser = new ReplyParser(harmony, this::route, replyOpening);
     stops = new StopStrings(request.stopStrings());
   }
 

@@ -50,6 +50,7 @@ public final class GenerationRequest {
   private final int[] stopTokenIds;
   private final SamplingOptions sampling;
   private final Duration timeout;
+  private final String replyChannel;
 
   private GenerationRequest(Builder b) {
     this.messages = List.copyOf(b.messages);
@@ -64,6 +65,7 @@ public final class GenerationRequest {
     this.stopTokenIds = b.stopTokenIds.stream().mapToInt(Integer::intValue).toArray();
     this.sampling = b.sampling;
     this.timeout = b.timeout;
+    this.replyChannel = b.replyChannel;
   }
 
   /** A builder with the defaults listed on {@link Builder}. */
@@ -90,6 +92,7 @@ public final class GenerationRequest {
     }
     b.sampling = sampling;
     b.timeout = timeout;
+    b.replyChannel = replyChannel;
     return b;
   }
 
@@ -153,6 +156,16 @@ public final class GenerationRequest {
     return timeout;
   }
 
+  /**
+   * The channel the reply is opened on, or null to let the model write the reply's header itself. When set,
+   * the prompt ends with {@code <|start|>assistant<|channel|>CHANNEL<|message|>}, so the model's first token
+   * is already content of that channel (e.g. {@code final} to skip the reasoning, or to get readable text from
+   * a model that does not write Harmony headers, such as one with random weights).
+   */
+  public String replyChannel() {
+    return replyChannel;
+  }
+
   boolean isStopToken(int token) {
     for (int id : stopTokenIds) {
       if (id == token) {
@@ -193,6 +206,7 @@ public final class GenerationRequest {
     private final List<Integer> stopTokenIds = new ArrayList<>();
     private SamplingOptions sampling = SamplingOptions.builder().build();
     private Duration timeout;
+    private String replyChannel;
 
     private Builder() {}
 
@@ -324,6 +338,20 @@ public final class GenerationRequest {
         throw new GenerationException("timeout must be positive, got " + value);
       }
       timeout = value;
+      return this;
+    }
+
+    /**
+     * See {@link GenerationRequest#replyChannel()}.
+     *
+     * @throws GenerationException unless {@code channel} is {@code analysis}, {@code commentary} or {@code final}
+     */
+    public Builder replyChannel(String channel) {
+      if (!List.of("analysis", "commentary", "final").contains(channel)) {
+        throw new GenerationException(
+            "replyChannel must be analysis, commentary or final, got " + (channel == null ? "null" : "'" + channel + "'"));
+      }
+      replyChannel = channel;
       return this;
     }
 

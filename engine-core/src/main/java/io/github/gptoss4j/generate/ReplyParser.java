@@ -36,10 +36,14 @@ final class ReplyParser {
   private final StringBuilder rawFinal = new StringBuilder();
   private boolean raw;
 
-  ReplyParser(HarmonyEncoding harmony, Consumer<GenerationEvent> out) {
+  /** A parser of the reply to a prompt ending with {@code <|start|>assistant} and then {@code opening}'s tokens. */
+  ReplyParser(HarmonyEncoding harmony, Consumer<GenerationEvent> out, int[] opening) {
     this.parser = new StreamableParser(harmony, Role.ASSISTANT);
     this.rawText = harmony.tokenizer().streamingDecoder();
     this.out = out;
+    for (int token : opening) {
+      accept(token);
+    }
   }
 
   void accept(int token) {
