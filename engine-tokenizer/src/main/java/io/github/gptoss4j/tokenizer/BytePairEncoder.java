@@ -66,17 +66,17 @@ final class BytePairEncoder {
     start[len] = len;
     int count = len; // parts; start[count] is the end sentinel
     while (true) {
-      int best = NONE;
-      int at = -1;
+      // Lowest rank, leftmost on ties: the minimum of (rank, index) packed in a long. Math.min compiles
+      // to a conditional move; a data-dependent branch here mispredicts on almost every pair.
+      long min = Long.MAX_VALUE;
       for (int i = 0; i < count - 1; i++) {
-        if (pair[i] < best) {
-          best = pair[i];
-          at = i;
-        }
+        min = Math.min(min, ((long) pair[i] << 32) | i);
       }
-      if (at < 0) {
+      int best = (int) (min >>> 32);
+      if (best == NONE) {
         break;
       }
+      int at = (int) min;
       token[at] = best;
       int tail = count - at - 2;
       System.arraycopy(start, at + 2, start, at + 1, tail + 1);

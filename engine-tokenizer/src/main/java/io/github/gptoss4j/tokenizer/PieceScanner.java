@@ -70,13 +70,9 @@ final class PieceScanner {
 
   /** Alternative 1: optional prefix, upper-ish run, then at least one lower-ish char, contraction. */
   private static int word(CharSequence s, int i, int n, boolean withPrefix) {
-    int j = i;
-    if (withPrefix) {
-      int f = info(s, i, n);
-      if ((f & PREFIX) == 0) {
-        return -1;
-      }
-      j += f >>> WIDTH_SHIFT;
+    int j = withPrefix ? afterPrefix(s, i, n) : i;
+    if (j < 0) {
+      return -1;
     }
     // Greedy upper-ish run; remember the last char in it that is lower-ish too, where the regex's
     // backtracking lands when the char after the run is not lower-ish.
@@ -105,19 +101,21 @@ final class PieceScanner {
 
   /** Alternative 2: optional prefix, at least one upper-ish char, lower-ish run, contraction. */
   private static int capitalised(CharSequence s, int i, int n, boolean withPrefix) {
-    int j = i;
-    if (withPrefix) {
-      int f = info(s, i, n);
-      if ((f & PREFIX) == 0) {
-        return -1;
-      }
-      j += f >>> WIDTH_SHIFT;
+    int j = withPrefix ? afterPrefix(s, i, n) : i;
+    if (j < 0) {
+      return -1;
     }
     int k = run(s, j, n, UPPER);
     if (k == j) {
       return -1;
     }
     return contraction(s, run(s, k, n, LOWER), n);
+  }
+
+  /** The index after {@code [^\r\n\p{L}\p{N}]} at {@code i}, or -1 if that char is not such a prefix. */
+  private static int afterPrefix(CharSequence s, int i, int n) {
+    int f = info(s, i, n);
+    return (f & PREFIX) == 0 ? -1 : i + (f >>> WIDTH_SHIFT);
   }
 
   /** Alternative 4: optional space, at least one punctuation char, then any of {@code \r \n /}. */

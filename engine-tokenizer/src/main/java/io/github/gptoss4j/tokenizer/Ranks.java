@@ -14,11 +14,17 @@ import java.util.Arrays;
 final class Ranks {
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int RANK_BITS = 20;
+  private static final long RANK_MASK = (1L << RANK_BITS) - 1;
   private static final int MAX_TOKEN_LENGTH = (1 << (32 - RANK_BITS)) - 1;
 
   private final byte[] pool;
   private final int[] offsets;
   private final int size;
+  /**
+   * One byte per slot, 0 when free, else 7 more bits of the hash: a lookup of a string that is not a token
+   * (most lookups while merging) usually reads only this small array, not the large table.
+   */
+  private final byte[] tags;
   /** Slot s: {@code table[2s]} = first 8 bytes (little-endian, zero-padded), {@code table[2s+1]} = meta. */
   private final long[] table;
   private final int mask;
@@ -40,6 +46,7 @@ final class Ranks {
     this.offsets = offsets;
     this.size = size;
     int capacity = Integer.highestOneBit(Math.max(size, 1) * 2 - 1) << 1;
+    this.tags = new byte[capacity];
     this.table = new long[2 * capacity];
     this.mask = capacity - 1;
     Arrays.fill(singleByte, -1);
@@ -54,20 +61,14 @@ final class Ranks {
       }
       long first = firstBytes(pool, off, len);
       int hash = hash(first, pool, off, len);
-      long meta = meta(hash, len);
-      int slot = hash & mask;
-      long taken;
-      while ((taken = table[2 * slot + 1]) != 0) {
-        int other = (int) taken & ((1 << RANK_BITS) - 1);
-        if ((taken & ~((1L << RANK_BITS) - 1)) == meta && table[2 * slot] == first
-            && (len <= 8 || tailEquals(other, pool, off, len))) {
-          throw new TokenizerException(
-              source + ": ranks " + other + " and " + rank + " have the same token bytes; expected unique tokens");
-        }
-        slot = (slot + 1) & mask;
+      int slot = find(first, hash, pool, off, len);
+      if (slot >= 0) {
+        throw new TokenizerException(
+            source + ": ranks " + rankAt(slot) + " and " + rank + " have the same token bytes; expected unique tokens");
       }
-      table[2 * slot] = first;
-      table[2 * slot + 1] = meta | rank;
+      tags[-slot - 1] = tag(hash);
+      table[-2 * slot - 2] = first;
+      table[-2 * slot - 1] = meta(hash, len) | rank;
       if (len == 1) {
         singleByte[pool[off] & 0xFF] = rank;
       } else if (len == 2) {
@@ -101,20 +102,36 @@ final class Ranks {
       }
     }
     long first = firstBytes(buf, off, len);
-    int hash = hash(first, buf, off, len);
+    int slot = find(first, hash(first, buf, off, len), buf, off, len);
+    return slot >= 0 ? rankAt(slot) : -1;
+  }
+
+  /** The slot holding {@code buf[off .. off + len)}, or {@code -(free slot) - 1} where it would go. */
+  private int find(long first, int hash, byte[] buf, int off, int len) {
+    byte tag = tag(hash);
     long want = meta(hash, len);
     int slot = hash & mask;
-    long meta;
-    while ((meta = table[2 * slot + 1]) != 0) {
-      if ((meta & ~((1L << RANK_BITS) - 1)) == want && table[2 * slot] == first) {
-        int rank = (int) meta & ((1 << RANK_BITS) - 1);
-        if (len <= 8 || tailEquals(rank, buf, off, len)) {
-          return rank;
+    byte seen;
+    while ((seen = tags[slot]) != 0) {
+      if (seen == tag) {
+        long meta = table[2 * slot + 1];
+        if ((meta & ~RANK_MASK) == want && table[2 * slot] == first
+            && (len <= 8 || tailEquals((int) (meta & RANK_MASK), buf, off, len))) {
+          return slot;
         }
       }
       slot = (slot + 1) & mask;
     }
-    return -1;
+    return -slot - 1;
+  }
+
+  /** Seven hash bits not used for the slot index, never 0 (which marks a free slot). */
+  private static byte tag(int hash) {
+    return (byte) ((hash >>> 25) | 0x80);
+  }
+
+  private int rankAt(int slot) {
+    return (int) (table[2 * slot + 1] & RANK_MASK);
   }
 
   int tokenLength(int rank) {
