@@ -192,17 +192,30 @@ public final class ChatSession implements AutoCloseable {
             "stop token id " + id + " is outside the vocabulary of " + model.vocabSize() + " tokens");
       }
     }
-    List<Message> messages = new ArrayList<>(request.conversation() == null ? history : request.conversation().messages());
-    messages.addAll(request.messages());
-    int[] prompt = render(request, messages);
-    int budget = checkFits(prompt.length, request.maxTokens());
     Generation generation = new Generation(this, request);
     if (!running.compareAndSet(null, generation)) {
       throw new GenerationException("this session is already generating; use one session per concurrent conversation");
     }
+    List<Message> messages =
+        new ArrayList<>(request.conversation() == null ? history : request.conversation().messages());
+    messages.addAll(request.messages());
+    int[] prompt;
+    int budget;
+    try {
+      prompt = render(request, messages);
+      budget = checkFits(prompt.length, request.maxTokens());
+    } catch (RuntimeException e) {
+      running.set(null); // refused before any work: the session is as it was
+      throw e;
+    }
+    try {
+      generation.begin(prompt, budget);
+    } catch (RuntimeException e) {
+      failed(generation);
+      throw e;
+    }
     history.clear();
     history.addAll(messages);
-    generation.begin(prompt, budget);
     return generation;
   }
 

@@ -191,6 +191,7 @@ final class Generation {
     switch (event) {
       case MessageStart s -> {
         finalOfMessage.setLength(0);
+        lastCall = null; // <|call|> ends a call only in the message that addressed a tool
         queue.add(s);
       }
       case FinalDelta d -> emitFinal(stops.accept(d.text()));
