@@ -211,16 +211,7 @@ class ScalarKernels implements Kernels {
     }
     for (int k = 0; k < group; k++) {
       float sink = sinks == null ? Float.NEGATIVE_INFINITY : sinks[h0 + k];
-      float max = sink;
-      for (int j = 0; j < n; j++) {
-        max = Math.max(max, scores[k * n + j]);
-      }
-      float sum = sinks == null ? 0f : (float) Math.exp(sink - max);
-      for (int j = 0; j < n; j++) {
-        scores[k * n + j] = (float) Math.exp(scores[k * n + j] - max);
-        sum += scores[k * n + j];
-      }
-      scores[sums + k] = sum;
+      scores[sums + k] = expShift(scores, k * n, n, sink, s);
     }
     java.util.Arrays.fill(out, outOff + base0, outOff + base0 + group * headDim, 0f);
     for (int j = 0; j < n; j++) {
@@ -229,6 +220,23 @@ class ScalarKernels implements Kernels {
         addValue(scores[k * n + j] / scores[sums + k], kv, index, out, outOff + base0 + k * headDim, headDim);
       }
     }
+  }
+
+  /**
+   * With {@code m = max(a[off..off+n), sink)}: replaces each {@code a[i]} by {@code exp(a[i] − m)} and returns
+   * their sum plus {@code exp(sink − m)} (a sink of −∞ adds nothing): the softmax numerators and denominator.
+   */
+  float expShift(float[] a, int off, int n, float sink, Scratch s) {
+    float max = sink;
+    for (int j = 0; j < n; j++) {
+      max = Math.max(max, a[off + j]);
+    }
+    float sum = (float) Math.exp(sink - max);
+    for (int j = 0; j < n; j++) {
+      a[off + j] = (float) Math.exp(a[off + j] - max);
+      sum += a[off + j];
+    }
+    return sum;
   }
 
   /** {@code Σ q[qBase+i] · key[index+i]} for {@code i < headDim}. */

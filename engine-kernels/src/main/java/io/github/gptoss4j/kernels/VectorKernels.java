@@ -158,11 +158,13 @@ final class VectorKernels extends ScalarKernels {
     for (; i <= n - L; i += L) {
       acc = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
     }
-    return finish(acc, w, wOff, x, xOff, i, n, s);
+    acc.intoArray(s.lanes, 0);
+    return finish(w, wOff, x, xOff, i, n, s);
   }
 
-  private static float finish(FloatVector acc, float[] w, int wOff, float[] x, int xOff, int i, int n, Scratch s) {
-    float sum = sum(acc, s);
+  /** The lanes already stored in {@code s.lanes}, then the scalar tail from column {@code i}. */
+  private static float finish(float[] w, int wOff, float[] x, int xOff, int i, int n, Scratch s) {
+    float sum = lanes(s);
     for (; i < n; i++) {
       sum += w[wOff + i] * x[xOff + i];
     }
@@ -196,20 +198,31 @@ final class VectorKernels extends ScalarKernels {
     // explicit stores: an array of vectors would box them
     int o0 = outBase + g;
     int o1 = o0 + rows;
-    out[o0] = finish(a00, dec, 0, xp, x0, i, cols, s) + biasOf(bias, g);
-    out[o0 + 1] = finish(a10, dec, cols, xp, x0, i, cols, s) + biasOf(bias, g + 1);
-    out[o0 + 2] = finish(a20, dec, 2 * cols, xp, x0, i, cols, s) + biasOf(bias, g + 2);
-    out[o0 + 3] = finish(a30, dec, 3 * cols, xp, x0, i, cols, s) + biasOf(bias, g + 3);
-    out[o1] = finish(a01, dec, 0, xp, x1, i, cols, s) + biasOf(bias, g);
-    out[o1 + 1] = finish(a11, dec, cols, xp, x1, i, cols, s) + biasOf(bias, g + 1);
-    out[o1 + 2] = finish(a21, dec, 2 * cols, xp, x1, i, cols, s) + biasOf(bias, g + 2);
-    out[o1 + 3] = finish(a31, dec, 3 * cols, xp, x1, i, cols, s) + biasOf(bias, g + 3);
+    a00.intoArray(s.lanes, 0);
+    out[o0] = finish(dec, 0, xp, x0, i, cols, s) + biasOf(bias, g);
+    a10.intoArray(s.lanes, 0);
+    out[o0 + 1] = finish(dec, cols, xp, x0, i, cols, s) + biasOf(bias, g + 1);
+    a20.intoArray(s.lanes, 0);
+    out[o0 + 2] = finish(dec, 2 * cols, xp, x0, i, cols, s) + biasOf(bias, g + 2);
+    a30.intoArray(s.lanes, 0);
+    out[o0 + 3] = finish(dec, 3 * cols, xp, x0, i, cols, s) + biasOf(bias, g + 3);
+    a01.intoArray(s.lanes, 0);
+    out[o1] = finish(dec, 0, xp, x1, i, cols, s) + biasOf(bias, g);
+    a11.intoArray(s.lanes, 0);
+    out[o1 + 1] = finish(dec, cols, xp, x1, i, cols, s) + biasOf(bias, g + 1);
+    a21.intoArray(s.lanes, 0);
+    out[o1 + 2] = finish(dec, 2 * cols, xp, x1, i, cols, s) + biasOf(bias, g + 2);
+    a31.intoArray(s.lanes, 0);
+    out[o1 + 3] = finish(dec, 3 * cols, xp, x1, i, cols, s) + biasOf(bias, g + 3);
   }
 
-  /** Sum of the lanes in a fixed order. */
-  private static float sum(FloatVector v, Scratch s) {
+  /**
+   * Sum of the 8 lanes stored in {@code s.lanes}, in a fixed order. Call sites store the vector themselves
+   * ({@code v.intoArray(s.lanes, 0)}): a helper taking the vector would box it whenever C2 declines to
+   * inline it.
+   */
+  private static float lanes(Scratch s) {
     float[] a = s.lanes;
-    v.intoArray(a, 0);
     return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
   }
 
@@ -229,7 +242,8 @@ final class VectorKernels extends ScalarKernels {
     for (; i <= n - L; i += L) {
       a0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), a0);
     }
-    float sum = sum(a0.add(a1).add(a2.add(a3)), s);
+    a0.add(a1).add(a2.add(a3)).intoArray(s.lanes, 0);
+    float sum = lanes(s);
     for (; i < n; i++) {
       sum += a[aOff + i] * b[bOff + i];
     }
@@ -246,7 +260,8 @@ final class VectorKernels extends ScalarKernels {
       a1 = FloatVector.fromMemorySegment(F, w, base + 4L * (i + L), LE)
           .fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
     }
-    float sum = sum(a0.add(a1), s);
+    a0.add(a1).intoArray(s.lanes, 0);
+    float sum = lanes(s);
     for (; i < n; i++) {
       sum += w.getAtIndex(Formats.F32, index + i) * x[xOff + i];
     }
@@ -279,7 +294,8 @@ final class VectorKernels extends ScalarKernels {
       a2 = odd(lo).fma(FloatVector.fromArray(F, xp, c + 2 * L), a2);
       a3 = odd(hi).fma(FloatVector.fromArray(F, xp, c + 3 * L), a3);
     }
-    float sum = sum(a0.add(a1).add(a2.add(a3)), s);
+    a0.add(a1).add(a2.add(a3)).intoArray(s.lanes, 0);
+    float sum = lanes(s);
     for (int c = main; c < cols; c++) {
       sum += Formats.bf16At(seg, (long) r * cols + c) * xp[c];
     }
@@ -310,7 +326,8 @@ final class VectorKernels extends ScalarKernels {
         acc1 = sum.fma(FloatVector.broadcast(F, scale), acc1);
       }
     }
-    return sum(acc0.add(acc1), s);
+    acc0.add(acc1).intoArray(s.lanes, 0);
+    return lanes(s);
   }
 
   private static FloatVector toFloat(ByteVector v, int part) {
@@ -356,38 +373,108 @@ final class VectorKernels extends ScalarKernels {
 
   @Override
   float keyDot(float[] q, int qBase, KvBuffer kv, long index, int headDim, Scratch s) {
-    boolean bf16 = kv.type() == KvType.BF16;
+    MemorySegment keys = kv.keys();
     FloatVector acc = FloatVector.zero(F);
     int i = 0;
-    for (; i <= headDim - L; i += L) {
-      acc = load(kv.keys(), bf16, index + i).fma(FloatVector.fromArray(F, q, qBase + i), acc);
+    if (kv.type() == KvType.BF16) {
+      for (; i <= headDim - L; i += L) {
+        acc = widen(ShortVector.fromMemorySegment(S, keys, 2 * (index + i), LE))
+            .fma(FloatVector.fromArray(F, q, qBase + i), acc);
+      }
+    } else {
+      for (; i <= headDim - L; i += L) {
+        acc = FloatVector.fromMemorySegment(F, keys, 4 * (index + i), LE)
+            .fma(FloatVector.fromArray(F, q, qBase + i), acc);
+      }
     }
-    float d = sum(acc, s);
+    acc.intoArray(s.lanes, 0);
+    float d = lanes(s);
     for (; i < headDim; i++) {
-      d += q[qBase + i] * element(kv.keys(), kv.type(), index + i);
+      d += q[qBase + i] * element(keys, kv.type(), index + i);
     }
     return d;
   }
 
   @Override
   void addValue(float weight, KvBuffer kv, long index, float[] out, int oBase, int headDim) {
-    boolean bf16 = kv.type() == KvType.BF16;
+    MemorySegment values = kv.values();
     FloatVector w = FloatVector.broadcast(F, weight);
     int i = 0;
-    for (; i <= headDim - L; i += L) {
-      load(kv.values(), bf16, index + i).fma(w, FloatVector.fromArray(F, out, oBase + i)).intoArray(out, oBase + i);
+    if (kv.type() == KvType.BF16) {
+      for (; i <= headDim - L; i += L) {
+        widen(ShortVector.fromMemorySegment(S, values, 2 * (index + i), LE))
+            .fma(w, FloatVector.fromArray(F, out, oBase + i)).intoArray(out, oBase + i);
+      }
+    } else {
+      for (; i <= headDim - L; i += L) {
+        FloatVector.fromMemorySegment(F, values, 4 * (index + i), LE)
+            .fma(w, FloatVector.fromArray(F, out, oBase + i)).intoArray(out, oBase + i);
+      }
     }
     for (; i < headDim; i++) {
-      out[oBase + i] += weight * element(kv.values(), kv.type(), index + i);
+      out[oBase + i] += weight * element(values, kv.type(), index + i);
     }
   }
 
-  /** Eight KV elements from element index {@code index}, widened to f32. */
-  private static FloatVector load(MemorySegment seg, boolean bf16, long index) {
-    if (!bf16) {
-      return FloatVector.fromMemorySegment(F, seg, 4 * index, LE);
+  @Override
+  float expShift(float[] a, int off, int n, float sink, Scratch s) {
+    FloatVector maxV = FloatVector.broadcast(F, sink);
+    int j = 0;
+    for (; j <= n - L; j += L) {
+      maxV = maxV.max(FloatVector.fromArray(F, a, off + j));
     }
-    ShortVector v = ShortVector.fromMemorySegment(S, seg, 2 * index, LE);
+    float max = maxV.reduceLanes(VectorOperators.MAX); // exact, so any order gives the same bits
+    for (; j < n; j++) {
+      max = Math.max(max, a[off + j]);
+    }
+    FloatVector m = FloatVector.broadcast(F, max);
+    FloatVector acc = FloatVector.zero(F);
+    j = 0;
+    for (; j <= n - L; j += L) {
+      FloatVector e = exp(FloatVector.fromArray(F, a, off + j).sub(m));
+      e.intoArray(a, off + j);
+      acc = acc.add(e);
+    }
+    acc.intoArray(s.lanes, 0);
+    float sum = lanes(s) + (float) Math.exp(sink - max);
+    for (; j < n; j++) {
+      a[off + j] = (float) Math.exp(a[off + j] - max);
+      sum += a[off + j];
+    }
+    return sum;
+  }
+
+  private static final float LOG2E = 1.44269504088896341f;
+  private static final float LN2_HI = 0.693359375f;
+  private static final float LN2_LO = -2.12194440e-4f;
+  private static final float ROUNDER = 12582912f; // 1.5·2^23: adding and subtracting it rounds to an integer
+
+  /**
+   * e^x for x ≤ 0 (softmax arguments), Cephes' expf polynomial: about 1–2 ulp. Built from add, multiply and
+   * FMA only, so interpreted and compiled code give the same bits (the Vector API's EXP does not). Arguments
+   * below −87 give 2^−126·p (tiny, never denormal) instead of subnormal results.
+   */
+  static FloatVector exp(FloatVector x) {
+    x = x.max(-87.0f);
+    FloatVector shifted = x.fma(FloatVector.broadcast(F, LOG2E), FloatVector.broadcast(F, ROUNDER));
+    FloatVector n = shifted.sub(ROUNDER);
+    FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
+    r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+    FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+    p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+    p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+    p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+    p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+    p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+    p = p.fma(r.mul(r), r).add(1f);
+    // 2^n from the integer sitting in the low mantissa bits of `shifted`
+    IntVector pow2 = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER)).add(127)
+        .lanewise(VectorOperators.LSHL, 23);
+    return p.mul(pow2.reinterpretAsFloats());
+  }
+
+  /** Eight bf16 values widened to f32 (small enough to be inlined everywhere). */
+  private static FloatVector widen(ShortVector v) {
     return ((IntVector) v.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16)
         .reinterpretAsFloats();
   }
