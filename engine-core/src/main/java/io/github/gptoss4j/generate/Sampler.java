@@ -43,9 +43,9 @@ public final class Sampler {
   private int[] counts = new int[0]; // all zero between calls
   private final int[] distinct;
   private int[] ids = new int[0];
-  private double[] weights = new double[0];
+  private float[] weights = new float[0];
   // Index e sums the weights in [2^-e, 2^(1-e)); the last holds subnormals and zero, never a cut-off.
-  private final double[] exponentSums = new double[-Double.MIN_EXPONENT + 2];
+  private final double[] exponentSums = new double[-Float.MIN_EXPONENT + 2];
 
   /** A sampler for one session; picks a random seed when {@code options} has none. */
   public Sampler(SamplingOptions options) {
@@ -105,31 +105,25 @@ public final class Sampler {
       base = 0;
     }
     int best = Logits.argmax(src, base, vocab);
-    if (options.temperature() == 0) {
+    // A temperature too small for a float is greedy too.
+    float temperature = (float) options.temperature();
+    if (temperature == 0) {
       return best;
     }
     if (ids.length < vocab) {
       ids = new int[vocab];
-      weights = new double[vocab];
+      weights = new float[vocab];
     }
-    int n = candidates(src, base, vocab);
-    double maxLogit = src[base + best];
-    double temperature = options.temperature();
-    double total = 0;
-    for (int i = 0; i < n; i++) {
-      // Subtracting the maximum first keeps exp in range; dividing (not multiplying by 1 / T, which can
-      // overflow) keeps the top token's 0 / T at 0 for any temperature.
-      weights[i] = Math.exp((src[base + ids[i]] - maxLogit) / temperature);
-      total += weights[i];
-    }
+    int n = weigh(src, base, vocab, src[base + best], temperature);
+    double total = Exp.sum(weights, 0, n);
     if (options.topP() < 1) {
       n = nucleus(n, options.topP() * total);
-      total = sum(n);
+      total = Exp.sum(weights, 0, n);
     }
     if (options.minP() > 0) {
       // The most likely token has weight exp(0) = 1, so min-p's threshold is min_p itself.
       n = dropBelow(n, options.minP());
-      total = sum(n);
+      total = Exp.sum(weights, 0, n);
     }
     return draw(n, total);
   }
@@ -166,15 +160,23 @@ public final class Sampler {
     return penalized;
   }
 
-  /** Fills {@code ids} with the top-k tokens, or with all of them when top-k is off. */
-  private int candidates(float[] src, int base, int vocab) {
+  /**
+   * Fills {@code ids} with the top-k tokens, or with all of them when top-k is off, and {@code weights} with
+   * their softmax weights {@code exp((logit - max) / T)}, so the top token's weight is exactly 1.
+   */
+  private int weigh(float[] src, int base, int vocab, float max, float temperature) {
     int k = options.topK();
     if (k > 0 && k < vocab) {
-      return Logits.top(src, base, vocab, k, ids);
+      int n = Logits.top(src, base, vocab, k, ids);
+      for (int i = 0; i < n; i++) {
+        weights[i] = Exp.shifted(src[base + ids[i]], max, temperature);
+      }
+      return n;
     }
     for (int i = 0; i < vocab; i++) {
       ids[i] = i;
     }
+    Exp.shifted(src, base, vocab, max, temperature, weights, 0);
     return vocab;
   }
 
@@ -230,7 +232,7 @@ public final class Sampler {
     for (int e = 0; e < exponentSums.length - 1; e++) {
       cumulative += exponentSums[e];
       if (cumulative >= target) {
-        return dropBelow(n, Math.scalb(1.0, -e));
+        return dropBelow(n, Math.scalb(1f, -e));
       }
     }
     return n;
@@ -250,7 +252,7 @@ public final class Sampler {
     int id = ids[a];
     ids[a] = ids[b];
     ids[b] = id;
-    double w = weights[a];
+    float w = weights[a];
     weights[a] = weights[b];
     weights[b] = w;
   }
@@ -264,14 +266,6 @@ public final class Sampler {
       }
     }
     return kept;
-  }
-
-  private double sum(int n) {
-    double total = 0;
-    for (int i = 0; i < n; i++) {
-      total += weights[i];
-    }
-    return total;
   }
 
   private int draw(int n, double total) {

@@ -22,6 +22,8 @@ public record TokenLogprobs(int token, double logprob, List<Alternative> top) {
    */
   public record Alternative(int token, double logprob) {}
 
+  private static final int SUM_CHUNK = 4096;
+
   /** Copies {@code top} so the record stays immutable. */
   public TokenLogprobs {
     top = List.copyOf(top);
@@ -43,10 +45,14 @@ public record TokenLogprobs(int token, double logprob, List<Alternative> top) {
       throw new GenerationException(
           "logprobs must be in [0, " + SamplingOptions.MAX_LOGPROBS + "], got " + topN);
     }
-    double max = logits[off + Logits.argmax(logits, off, vocab)];
+    float max = logits[off + Logits.argmax(logits, off, vocab)];
+    // Fixed-size chunks keep the summation order, hence the result, the same on every machine.
+    float[] chunk = new float[Math.min(vocab, SUM_CHUNK)];
     double sum = 0;
-    for (int i = 0; i < vocab; i++) {
-      sum += Math.exp(logits[off + i] - max);
+    for (int from = 0; from < vocab; from += chunk.length) {
+      int len = Math.min(chunk.length, vocab - from);
+      Exp.shifted(logits, off + from, len, max, 1f, chunk, 0);
+      sum += Exp.sum(chunk, 0, len);
     }
     double logZ = max + Math.log(sum);
     int[] best = new int[Math.min(topN, vocab)];
