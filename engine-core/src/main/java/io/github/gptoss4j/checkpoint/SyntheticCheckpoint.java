@@ -467,7 +467,8 @@ public final class SyntheticCheckpoint {
     n.put("num_attention_heads", c.numHeads());
     n.put("num_hidden_layers", c.numLayers());
     n.put("num_key_value_heads", c.numKvHeads());
-    n.put("rms_norm_eps", (double) c.rmsNormEps());
+    // Through the float's shortest decimal, so 1e-5f is written as 1e-5 and not 9.99999974e-6.
+    n.put("rms_norm_eps", Double.parseDouble(Float.toString(c.rmsNormEps())));
     ObjectNode rope = n.putObject("rope_scaling");
     rope.put("beta_fast", c.rope().betaFast());
     rope.put("beta_slow", c.rope().betaSlow());
@@ -477,7 +478,7 @@ public final class SyntheticCheckpoint {
     rope.put("truncate", false);
     n.put("rope_theta", c.rope().theta());
     n.put("sliding_window", c.slidingWindow());
-    n.put("swiglu_limit", (double) c.swigluLimit());
+    n.put("swiglu_limit", Double.parseDouble(Float.toString(c.swigluLimit())));
     n.put("tie_word_embeddings", false);
     n.put("vocab_size", c.vocabSize());
     ObjectNode q = n.putObject("quantization_config");
@@ -509,7 +510,7 @@ public final class SyntheticCheckpoint {
     n.put("rope_ntk_alpha", c.rope().betaSlow());
     n.put("rope_ntk_beta", c.rope().betaFast());
     n.put("initial_context_length", c.rope().originalContext());
-    n.put("swiglu_limit", (double) c.swigluLimit());
+    n.put("swiglu_limit", Double.parseDouble(Float.toString(c.swigluLimit())));
     return n;
   }
 }

@@ -79,6 +79,15 @@ class SyntheticCheckpointTest {
   }
 
   @Test
+  void configStatesFloatFieldsAsTheirDecimalValues() throws IOException {
+    Path out = dir.resolve("c");
+    SyntheticCheckpoint.write(tiny(1, true, false), out, (d, t) -> {});
+    var config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("config.json").toFile());
+    assertEquals("1.0E-5", config.get("rms_norm_eps").asText());
+    assertEquals("7.0", config.get("swiglu_limit").asText());
+  }
+
+  @Test
   void refusesToOverwriteADirectoryItDidNotWrite() throws IOException {
     Path out = dir.resolve("user");
     Files.createDirectories(out);
