@@ -1,0 +1,94 @@
+package io.github.gptoss4j.bench.kernels;
+
+import io.github.gptoss4j.kernels.KernelProvider;
+import io.github.gptoss4j.kernels.Kernels;
+import io.github.gptoss4j.kernels.WeightMatrix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * One-thread kernel throughput per CPU-second (thread CPU time, not wall time), with the stream-read probe
+ * interleaved in the same rounds. On a machine shared with other work, wall-clock JMH numbers swing by
+ * several times; CPU time stays comparable, so the ratios kernel / stream printed here are the ones to
+ * trust there. Prints medians of {@code rounds} rounds.
+ *
+ * <p>Run: {@code java --add-modules jdk.incubator.vector -cp engine-bench/target/benchmarks.jar
+ * io.github.gptoss4j.bench.kernels.CpuTimeProbe [rounds]}
+ */
+public final class CpuTimeProbe {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+  private CpuTimeProbe() {}
+
+  public static void main(String[] args) {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+    try (Arena arena = Arena.ofShared(); Kernels kernels = KernelProvider.create(KernelProvider.Impl.VECTOR, 1)) {
+      WeightMatrix[] experts = new WeightMatrix[24];
+      for (int e = 0; e < experts.length; e++) {
+        experts[e] = Weights.mxfp4(arena, 5760, 2880, e);
+      }
+      WeightMatrix[] dense = new WeightMatrix[4];
+      for (int e = 0; e < dense.length; e++) {
+        dense[e] = Weights.bf16(arena, 5120, 2880, e);
+      }
+      MemorySegment big = arena.allocate(512L << 20, 64);
+      big.fill((byte) 1);
+      float[] x = Weights.activations(2880, 1);
+      float[] out = new float[5760];
+      double[] stream = new double[rounds];
+      double[] mxfp4 = new double[rounds];
+      double[] bf16 = new double[rounds];
+      float sink = 0;
+      for (int r = 0; r < rounds + 2; r++) { // the first two rounds warm up
+        long t0 = MX.getCurrentThreadCpuTime();
+        sink += sum(big) + sum(big);
+        long t1 = MX.getCurrentThreadCpuTime();
+        for (int i = 0; i < 48; i++) {
+          kernels.matmul(experts[i % experts.length], null, x, 0, 1, out, 0);
+        }
+        long t2 = MX.getCurrentThreadCpuTime();
+        for (int i = 0; i < 8; i++) {
+          kernels.matmul(dense[i % dense.length], null, x, 0, 1, out, 0);
+        }
+        long t3 = MX.getCurrentThreadCpuTime();
+        if (r >= 2) {
+          stream[r - 2] = 2.0 * big.byteSize() / (t1 - t0);
+          mxfp4[r - 2] = 48.0 * experts[0].byteSize() / (t2 - t1);
+          bf16[r - 2] = 8.0 * dense[0].byteSize() / (t3 - t2);
+        }
+        sink += out[0];
+      }
+      double s = median(stream);
+      double m = median(mxfp4);
+      double b = median(bf16);
+      System.out.printf("stream %.1f GB/s per CPU-second (checksum %g)%n", s, sink);
+      System.out.printf("mxfp4 5760x2880 matvec %.1f GB/s = %.0f%% of stream, %.1f G weights/s%n", m, 100 * m / s,
+          m * 1e9 / experts[0].byteSize() * 5760 * 2880 / 1e9);
+      System.out.printf("bf16 5120x2880 matvec %.1f GB/s = %.0f%% of stream%n", b, 100 * b / s);
+    }
+  }
+
+  private static double median(double[] a) {
+    double[] c = a.clone();
+    Arrays.sort(c);
+    return c[c.length / 2];
+  }
+
+  private static float sum(MemorySegment m) {
+    FloatVector a = FloatVector.zero(F);
+    FloatVector b = a;
+    long step = F.vectorByteSize();
+    for (long i = 0; i < m.byteSize(); i += 2 * step) {
+      a = a.add(FloatVector.fromMemorySegment(F, m, i, ByteOrder.LITTLE_ENDIAN));
+      b = b.add(FloatVector.fromMemorySegment(F, m, i + step, ByteOrder.LITTLE_ENDIAN));
+    }
+    return a.add(b).lane(0);
+  }
+}
