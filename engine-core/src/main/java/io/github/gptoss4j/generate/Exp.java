@@ -1,38 +1,32 @@
 package io.github.gptoss4j.generate;
 
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
  * Softmax weights {@code exp((x - max) / t)}, vectorised, as the sampler needs one per vocabulary entry per
  * token. The Vector API's own EXP may differ between its intrinsic and its fallback, and sampling must give
  * the same token whether or not the JIT has compiled this yet, so this is Cephes' {@code expf} written with
- * correctly rounded operations only (+, ×, fma, /): the vector lanes and the scalar form agree bit for bit,
- * on any vector width. Relative error is within 2e-7; arguments below -87 give 0.
+ * correctly rounded operations only (+, ×, fma, /): the vector lanes ({@link ExpVector}) and the scalar form
+ * agree bit for bit, on any vector width, and without the Vector API (no {@code --add-modules
+ * jdk.incubator.vector}) the scalar form alone gives the same results, only slower. Relative error of the
+ * exponential is within 2e-7; arguments below -87 give 0.
  */
 final class Exp {
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
-  private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
-  private static final float LOG2E = 1.44269504088896341f;
+  private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  static final float LOG2E = 1.44269504088896341f;
   // Adding 1.5 * 2^23 rounds to an integer held in the low mantissa bits.
-  private static final float ROUNDER = 12582912f;
-  private static final int ROUNDER_BITS = 0x4B400000;
+  static final float ROUNDER = 12582912f;
+  static final int ROUNDER_BITS = 0x4B400000;
   // ln 2 split in two so that n * LN2_HI is exact.
-  private static final float LN2_HI = 0.693359375f;
-  private static final float LN2_LO = -2.12194440e-4f;
+  static final float LN2_HI = 0.693359375f;
+  static final float LN2_LO = -2.12194440e-4f;
   // Cephes' minimax polynomial for (exp(r) - 1 - r) / r^2 on [-ln 2 / 2, ln 2 / 2], highest degree first.
-  private static final float P0 = 1.9875691500e-4f;
-  private static final float P1 = 1.3981999507e-3f;
-  private static final float P2 = 8.3334519073e-3f;
-  private static final float P3 = 4.1665795894e-2f;
-  private static final float P4 = 1.6666665459e-1f;
-  private static final float P5 = 5.0000001201e-1f;
+  static final float P0 = 1.9875691500e-4f;
+  static final float P1 = 1.3981999507e-3f;
+  static final float P2 = 8.3334519073e-3f;
+  static final float P3 = 4.1665795894e-2f;
+  static final float P4 = 1.6666665459e-1f;
+  static final float P5 = 5.0000001201e-1f;
   // Below this, 2^n would leave the normal range; the true value is under 2e-38 of the maximum's weight.
-  private static final float MIN_ARG = -87f;
+  static final float MIN_ARG = -87f;
 
   private Exp() {}
 
@@ -54,24 +48,7 @@ final class Exp {
 
   /** {@code out[outOff + i] = shifted(x[off + i], max, t)} for {@code i < n}. */
   static void shifted(float[] x, int off, int n, float max, float t, float[] out, int outOff) {
-    int i = 0;
-    for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-      FloatVector a = FloatVector.fromArray(F, x, off + i).sub(max).div(t);
-      var tooSmall = a.compare(VectorOperators.GE, MIN_ARG).not();
-      FloatVector k = a.fma(LOG2E, ROUNDER);
-      IntVector n2 =
-          k.reinterpretAsInts().sub(ROUNDER_BITS).add(127).lanewise(VectorOperators.LSHL, 23);
-      FloatVector nf = k.sub(ROUNDER);
-      FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), a);
-      r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r);
-      FloatVector p = r.fma(P0, P1);
-      p = p.fma(r, FloatVector.broadcast(F, P2));
-      p = p.fma(r, FloatVector.broadcast(F, P3));
-      p = p.fma(r, FloatVector.broadcast(F, P4));
-      p = p.fma(r, FloatVector.broadcast(F, P5));
-      FloatVector y = p.fma(r.mul(r), r).add(1f).mul(n2.reinterpretAsFloats());
-      y.blend(0f, tooSmall).intoArray(out, outOff + i);
-    }
+    int i = VECTOR ? ExpVector.shifted(x, off, n, max, t, out, outOff) : 0;
     for (; i < n; i++) {
       out[outOff + i] = shifted(x[off + i], max, t);
     }
@@ -79,18 +56,27 @@ final class Exp {
 
   /**
    * Sum of {@code a[from, to)} in double, in a fixed order whatever the machine: four interleaved partial
-   * sums (lanes of a 4-double vector, or plain variables for the tail), added pairwise at the end.
+   * sums (the lanes of a 4-double vector, or four variables), added pairwise at the end.
    */
   static double sum(float[] a, int from, int to) {
-    DoubleVector acc = DoubleVector.zero(D4);
+    return VECTOR ? ExpVector.sum(a, from, to) : scalarSum(a, from, to);
+  }
+
+  static double scalarSum(float[] a, int from, int to) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
     int i = from;
     for (; i + 3 < to; i += 4) {
-      acc = acc.add(FloatVector.fromArray(F4, a, i).convertShape(VectorOperators.F2D, D4, 0));
+      s0 += a[i];
+      s1 += a[i + 1];
+      s2 += a[i + 2];
+      s3 += a[i + 3];
     }
-    double s0 = acc.lane(0);
     for (; i < to; i++) {
       s0 += a[i];
     }
-    return (s0 + acc.lane(1)) + (acc.lane(2) + acc.lane(3));
+    return (s0 + s1) + (s2 + s3);
   }
 }
