@@ -4,8 +4,8 @@ package io.github.gptoss4j.kernels;
 final class Scratch {
   private float[] row = new float[0];
   private float[] scores = new float[0];
-  /** Lanes of one vector, summed in a fixed order so results never depend on the JIT's reduction order. */
-  final float[] lanes = new float[16];
+  /** Lanes of up to 8 vectors, summed in a fixed order so results never depend on the JIT's reduction order. */
+  final float[] lanes = new float[64];
 
   /** A buffer of at least {@code n} floats for a decoded weight row (or rows). */
   float[] row(int n) {

@@ -159,12 +159,12 @@ final class VectorKernels extends ScalarKernels {
       acc = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
     }
     acc.intoArray(s.lanes, 0);
-    return finish(w, wOff, x, xOff, i, n, s);
+    return finish(0, w, wOff, x, xOff, i, n, s);
   }
 
-  /** The lanes already stored in {@code s.lanes}, then the scalar tail from column {@code i}. */
-  private static float finish(float[] w, int wOff, float[] x, int xOff, int i, int n, Scratch s) {
-    float sum = lanes(s);
+  /** The lanes stored at {@code s.lanes[at..at+8)}, then the scalar tail from column {@code i}. */
+  private static float finish(int at, float[] w, int wOff, float[] x, int xOff, int i, int n, Scratch s) {
+    float sum = lanes(s.lanes, at);
     for (; i < n; i++) {
       sum += w[wOff + i] * x[xOff + i];
     }
@@ -195,35 +195,35 @@ final class VectorKernels extends ScalarKernels {
       a21 = w2.fma(v1, a21);
       a31 = w3.fma(v1, a31);
     }
-    // explicit stores: an array of vectors would box them
-    int o0 = outBase + g;
-    int o1 = o0 + rows;
-    a00.intoArray(s.lanes, 0);
-    out[o0] = finish(dec, 0, xp, x0, i, cols, s) + biasOf(bias, g);
-    a10.intoArray(s.lanes, 0);
-    out[o0 + 1] = finish(dec, cols, xp, x0, i, cols, s) + biasOf(bias, g + 1);
-    a20.intoArray(s.lanes, 0);
-    out[o0 + 2] = finish(dec, 2 * cols, xp, x0, i, cols, s) + biasOf(bias, g + 2);
-    a30.intoArray(s.lanes, 0);
-    out[o0 + 3] = finish(dec, 3 * cols, xp, x0, i, cols, s) + biasOf(bias, g + 3);
-    a01.intoArray(s.lanes, 0);
-    out[o1] = finish(dec, 0, xp, x1, i, cols, s) + biasOf(bias, g);
-    a11.intoArray(s.lanes, 0);
-    out[o1 + 1] = finish(dec, cols, xp, x1, i, cols, s) + biasOf(bias, g + 1);
-    a21.intoArray(s.lanes, 0);
-    out[o1 + 2] = finish(dec, 2 * cols, xp, x1, i, cols, s) + biasOf(bias, g + 2);
-    a31.intoArray(s.lanes, 0);
-    out[o1 + 3] = finish(dec, 3 * cols, xp, x1, i, cols, s) + biasOf(bias, g + 3);
+    // the 8 accumulators go to scratch one by one (an array of vectors would box them)
+    float[] lanes = s.lanes;
+    a00.intoArray(lanes, 0);
+    a10.intoArray(lanes, L);
+    a20.intoArray(lanes, 2 * L);
+    a30.intoArray(lanes, 3 * L);
+    a01.intoArray(lanes, 4 * L);
+    a11.intoArray(lanes, 5 * L);
+    a21.intoArray(lanes, 6 * L);
+    a31.intoArray(lanes, 7 * L);
+    for (int k = 0; k < 8; k++) {
+      int r = k & 3;
+      int tt = k >> 2;
+      out[outBase + tt * rows + g + r] =
+          finish(k * L, dec, r * cols, xp, tt == 0 ? x0 : x1, i, cols, s) + biasOf(bias, g + r);
+    }
   }
 
   /**
-   * Sum of the 8 lanes stored in {@code s.lanes}, in a fixed order. Call sites store the vector themselves
+   * Sum of 8 lanes stored in {@code s.lanes}, in a fixed order. Call sites store the vector themselves
    * ({@code v.intoArray(s.lanes, 0)}): a helper taking the vector would box it whenever C2 declines to
    * inline it.
    */
+  private static float lanes(float[] a, int at) {
+    return ((a[at] + a[at + 1]) + (a[at + 2] + a[at + 3])) + ((a[at + 4] + a[at + 5]) + (a[at + 6] + a[at + 7]));
+  }
+
   private static float lanes(Scratch s) {
-    float[] a = s.lanes;
-    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+    return lanes(s.lanes, 0);
   }
 
   /** Dot product of two float arrays with 4 vector accumulators, then a scalar tail. */
