@@ -15,14 +15,15 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Loads a model for the interactive commands, with feedback: weight files larger than {@link
- * #PREFETCH_THRESHOLD} are first read through once, sequentially, behind a progress bar, so their pages are in
- * the page cache and the first tokens do not stall on page faults scattered over the file; then one line
- * with the load time and the process's resident memory.
+ * Loads a model for the interactive commands, with feedback: weights of at least {@value #PREFETCH_PROPERTY}
+ * bytes (default 1 GiB; below that a bar would only flicker) that fit in the available memory are first read
+ * through once, sequentially, behind a progress bar, so their pages are in the page cache and the first tokens
+ * do not stall on page faults scattered over the files; then one line with the load time and the process's
+ * resident memory.
  */
 final class ModelLoading {
-  /** Below this, reading is a blink and a bar would only flicker. */
-  static final long PREFETCH_THRESHOLD = 1L << 30;
+  /** Smallest total weight size, in bytes, that is read ahead; a huge value turns reading ahead off. */
+  static final String PREFETCH_PROPERTY = "gptoss.prefetch.min.bytes";
 
   private static final int BUFFER = 8 << 20;
 
@@ -33,7 +34,7 @@ final class ModelLoading {
     long start = System.nanoTime();
     List<Path> files = weightFiles(dir);
     long total = files.stream().mapToLong(ModelLoading::size).sum();
-    if (total >= PREFETCH_THRESHOLD) {
+    if (total >= Long.getLong(PREFETCH_PROPERTY, 1L << 30) && total < availableMemory()) {
       prefetch(files, total, new SynthCommand.ProgressBar(err));
     }
     GptOss model = GptOss.load(dir, ModelOptions.defaults());
@@ -86,16 +87,28 @@ final class ModelLoading {
     bar.finish();
   }
 
-  /** VmRSS from {@code /proc/self/status} (Linux), e.g. {@code "1.23 GB"}; empty elsewhere. */
-  static Optional<String> residentMemory() {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-      return lines.filter(l -> l.startsWith("VmRSS:"))
+  /** MemAvailable from {@code /proc/meminfo}, in bytes; 0 where unknown (then nothing is read ahead). */
+  private static long availableMemory() {
+    return procField(Path.of("/proc/meminfo"), "MemAvailable:") * 1024;
+  }
+
+  /** The number in a {@code /proc} line {@code NAME:   123 kB}, or 0. */
+  private static long procField(Path file, String name) {
+    try (Stream<String> lines = Files.lines(file)) {
+      return lines.filter(l -> l.startsWith(name))
           .findFirst()
           .map(l -> l.replaceAll("[^0-9]", ""))
-          .filter(kb -> !kb.isEmpty())
-          .map(kb -> String.format(Locale.ROOT, "%.0f MB", Long.parseLong(kb) / 1024.0));
+          .filter(n -> !n.isEmpty())
+          .map(Long::parseLong)
+          .orElse(0L);
     } catch (IOException | RuntimeException e) {
-      return Optional.empty();
+      return 0;
     }
+  }
+
+  /** VmRSS from {@code /proc/self/status} (Linux), e.g. {@code "812 MB"}; empty elsewhere. */
+  static Optional<String> residentMemory() {
+    long kb = procField(Path.of("/proc/self/status"), "VmRSS:");
+    return kb == 0 ? Optional.empty() : Optional.of(String.format(Locale.ROOT, "%.0f MB", kb / 1024.0));
   }
 }
