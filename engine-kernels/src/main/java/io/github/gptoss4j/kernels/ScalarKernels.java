@@ -203,8 +203,10 @@ class ScalarKernels implements Kernels {
     float[] scores = s.scores((n + 1) * group); // [head][key], then one denominator per head
     int sums = n * group;
 
-    for (int j = 0; j < n; j++) {
-      long index = ((start + j) % kv.capacity()) * rowElems + (long) g * headDim;
+    long headOff = (long) g * headDim;
+    int first = start % kv.capacity();
+    for (int j = 0, row = first; j < n; j++, row = row + 1 == kv.capacity() ? 0 : row + 1) {
+      long index = row * rowElems + headOff;
       for (int k = 0; k < group; k++) {
         scores[k * n + j] = keyDot(q, qOff + base0 + k * headDim, kv, index, headDim, s) * shape.scale();
       }
@@ -214,8 +216,8 @@ class ScalarKernels implements Kernels {
       scores[sums + k] = expShift(scores, k * n, n, sink, s);
     }
     java.util.Arrays.fill(out, outOff + base0, outOff + base0 + group * headDim, 0f);
-    for (int j = 0; j < n; j++) {
-      long index = ((start + j) % kv.capacity()) * rowElems + (long) g * headDim;
+    for (int j = 0, row = first; j < n; j++, row = row + 1 == kv.capacity() ? 0 : row + 1) {
+      long index = row * rowElems + headOff;
       for (int k = 0; k < group; k++) {
         addValue(scores[k * n + j] / scores[sums + k], kv, index, out, outOff + base0 + k * headDim, headDim);
       }
