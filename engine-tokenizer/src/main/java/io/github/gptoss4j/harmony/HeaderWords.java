@@ -1,5 +1,6 @@
 package io.github.gptoss4j.harmony;
 
+import io.github.gptoss4j.tokenizer.WhiteSpace;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,17 +11,7 @@ final class HeaderWords {
 
   /** Unicode White_Space, as Rust's {@code char::is_whitespace}. */
   static boolean isWhitespace(int cp) {
-    return (cp >= 0x09 && cp <= 0x0D)
-        || cp == 0x20
-        || cp == 0x85
-        || cp == 0xA0
-        || cp == 0x1680
-        || (cp >= 0x2000 && cp <= 0x200A)
-        || cp == 0x2028
-        || cp == 0x2029
-        || cp == 0x202F
-        || cp == 0x205F
-        || cp == 0x3000;
+    return WhiteSpace.is(cp);
   }
 
   /** {@code text} without leading and trailing White_Space. */

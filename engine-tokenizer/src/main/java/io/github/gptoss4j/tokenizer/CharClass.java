@@ -86,18 +86,8 @@ final class CharClass {
     return flags;
   }
 
-  /** Unicode's White_Space property (PropList.txt), which Rust's {@code \s} matches. */
+  /** Unicode's White_Space property, which Rust's {@code \s} matches. */
   static boolean isWhiteSpace(int cp) {
-    return (cp >= 0x09 && cp <= 0x0D)
-        || cp == 0x20
-        || cp == 0x85
-        || cp == 0xA0
-        || cp == 0x1680
-        || (cp >= 0x2000 && cp <= 0x200A)
-        || cp == 0x2028
-        || cp == 0x2029
-        || cp == 0x202F
-        || cp == 0x205F
-        || cp == 0x3000;
+    return WhiteSpace.is(cp);
   }
 }
