@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -36,9 +35,6 @@ final class ChatCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin GenerationOptions options;
-
-  @Option(names = "--show-reasoning", description = "Print the reasoning under [reasoning], the answer under [answer].")
-  boolean showReasoning;
 
   @Override
   public Integer call() throws IOException {
@@ -91,7 +87,7 @@ final class ChatCommand implements Callable<Integer> {
         if (effort != null) {
           turn.reasoningEffort(effort);
         }
-        answer(session, turn.build(), new ReplyPrinter(out, err, ReplyPrinter.reasoningMode(showReasoning)));
+        answer(session, turn.build(), options.printer(out, err));
       }
     }
     return 0;

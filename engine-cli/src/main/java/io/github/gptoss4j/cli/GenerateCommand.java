@@ -52,9 +52,6 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Mixin GenerationOptions options;
 
-  @Option(names = "--show-reasoning", description = "Print the reasoning under [reasoning], the answer under [answer].")
-  boolean showReasoning;
-
   @Option(names = "--json", description = "Print one JSON object (reasoning, final, tool_calls, stop_reason, stats) and nothing else on stdout.")
   boolean json;
 
@@ -70,7 +67,7 @@ final class GenerateCommand implements Callable<Integer> {
         out.println(JSON.writeValueAsString(toJson(result)));
         out.flush();
       } else {
-        session.generate(request, new ReplyPrinter(out, err, ReplyPrinter.reasoningMode(showReasoning)));
+        session.generate(request, options.printer(out, err));
       }
     }
     return 0;

@@ -58,6 +58,14 @@ final class GenerationOptions {
       description = "Most tokens per answer (default: until the model ends its answer; " + DEMO_MAX_TOKENS + " for the demo).")
   Integer maxTokens;
 
+  @Option(names = "--show-reasoning", description = "Print the reasoning under [reasoning], the answer under [answer].")
+  boolean showReasoning;
+
+  /** Streams a reply to {@code out}, reasoning shown as {@code --show-reasoning} and the terminal say. */
+  ReplyPrinter printer(PrintWriter out, PrintWriter err) {
+    return new ReplyPrinter(out, err, ReplyPrinter.reasoningMode(showReasoning));
+  }
+
   boolean demo() {
     return model == null;
   }

@@ -62,6 +62,20 @@ class GenerateCommandTest {
   }
 
   @Test
+  void readingAheadShowsABarAndLoadingReportsTheResidentMemory() {
+    System.setProperty(ModelLoading.PREFETCH_PROPERTY, "1");
+    try {
+      CliRun run = CliRun.of("generate", "--prompt", "Hi", "--max-tokens", "1");
+      assertEquals(0, run.code(), run.err());
+      assertTrue(run.err().contains("] 100% 0.05 GB / 0.05 GB"), run.err());
+      assertTrue(run.err().lines().anyMatch(l -> l.matches(
+          "loaded .*demo-v1 \\(0\\.05 GB\\) in \\d+\\.\\d\\d s, resident memory \\d+ MB")), run.err());
+    } finally {
+      System.clearProperty(ModelLoading.PREFETCH_PROPERTY);
+    }
+  }
+
+  @Test
   void jsonIsOneObjectWithReasoningFinalToolCallsStopReasonAndStats() throws IOException {
     Path prompt = Files.writeString(dir.resolve("prompt.txt"), "Schreib ein Gedicht über Bäume.");
     CliRun run = CliRun.of("generate", "--prompt-file", prompt.toString(), "--max-tokens", "5", "--seed", "1", "--json");
