@@ -24,8 +24,8 @@ import sun.misc.SignalHandler;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Chat with the model, one line per message. Commands: /reset (forget the conversation),",
-      "/effort low|medium|high (reasoning effort from the next message on), /quit (or end of input).",
+      "Chat with the model, one line per message. Commands: /reset (forget the conversation),"
+          + " /effort low|medium|high (reasoning effort from the next message on), /quit (or end of input).",
       "Ctrl-C cancels the answer being written and keeps the chat going. Reads piped stdin too.",
       "Without --model, runs the demo model (random weights, written on first use)."
     })

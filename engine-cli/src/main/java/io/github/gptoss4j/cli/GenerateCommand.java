@@ -34,9 +34,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Answer one prompt, streaming the answer as it is generated, then one stats line on stderr.",
-      "Reasoning is shown dimmed on a terminal, under a heading with --show-reasoning, and left out when stdout",
-      "is redirected. Without --model, runs the demo model (random weights, written on first use)."
+      "Answer one prompt, streaming the answer as it is generated, then one stats line on stderr. Reasoning is"
+          + " shown dimmed on a terminal, under a heading with --show-reasoning, and left out when stdout is"
+          + " redirected.",
+      "Without --model, runs the demo model (random weights, written on first use)."
     })
 final class GenerateCommand implements Callable<Integer> {
   // ASCII-only JSON survives any terminal or locale encoding.
