@@ -1,6 +1,7 @@
 package io.github.gptoss4j.cli;
 
 import io.github.gptoss4j.generate.ChatSession;
+import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.generate.GenerationRequest;
 import io.github.gptoss4j.generate.GptOss;
 import io.github.gptoss4j.harmony.ReasoningEffort;
@@ -87,7 +88,15 @@ final class ChatCommand implements Callable<Integer> {
         if (effort != null) {
           turn.reasoningEffort(effort);
         }
-        answer(session, turn.build(), options.printer(out, err));
+        try {
+          answer(session, turn.build(), options.printer(out, err));
+        } catch (GenerationException e) {
+          // e.g. the conversation outgrew the context: say so and let the user /reset or go on
+          out.println();
+          out.flush();
+          err.println("error: " + e.getMessage());
+          err.flush();
+        }
       }
     }
     return 0;

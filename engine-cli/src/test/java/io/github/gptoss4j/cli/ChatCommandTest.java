@@ -80,6 +80,14 @@ class ChatCommandTest {
   }
 
   @Test
+  void aTurnThatCannotRunIsReportedAndTheChatGoesOn() {
+    CliRun run = chat("Hi\n/quit\n", "--max-tokens", "200000");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.err().lines().anyMatch(l -> l.matches(
+        "error: the prompt of \\d+ tokens plus maxTokens 200000 exceeds the context limit of 131072 tokens .*")), run.err());
+  }
+
+  @Test
   void badOptionsFailBeforeReadingInput() {
     CliRun run = chat("Hi\n", "--top-k", "-2");
     assertEquals(1, run.code());
