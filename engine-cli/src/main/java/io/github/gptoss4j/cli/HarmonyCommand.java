@@ -1,9 +1,6 @@
 package io.github.gptoss4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gptoss4j.harmony.Conversation;
 import io.github.gptoss4j.harmony.HarmonyEncoding;
 import io.github.gptoss4j.harmony.HarmonyException;
@@ -12,8 +9,6 @@ import io.github.gptoss4j.harmony.RenderConversationConfig;
 import io.github.gptoss4j.harmony.Role;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +33,6 @@ final class HarmonyCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** {@code gptoss harmony render}: one {"ids": [...]} line per case. */
   @Command(
       name = "render",
@@ -61,36 +54,18 @@ final class HarmonyCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      List<String> lines = readLines(in);
       HarmonyEncoding harmony = HarmonyEncoding.gptOss();
-      List<String> results = new ArrayList<>();
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.get(i).isBlank()) {
-          continue;
-        }
-        String where = in + " line " + (i + 1);
+      IdsJsonLines.run(in, out, spec.commandLine().getOut(), (testCase, where) -> {
         try {
-          results.add(renderLine(harmony, JSON.readTree(lines.get(i)), where));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new CliException(where + ": not valid JSON: " + e.getOriginalMessage());
+          return renderLine(harmony, testCase, where);
         } catch (HarmonyException e) {
           throw new CliException(where + ": " + e.getMessage());
         }
-      }
-      String text = results.isEmpty() ? "" : String.join("\n", results) + "\n";
-      if (out == null) {
-        PrintWriter writer = spec.commandLine().getOut();
-        writer.print(text);
-        writer.flush();
-      } else {
-        try (Writer writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-          writer.write(text);
-        }
-      }
+      });
       return 0;
     }
 
-    private static String renderLine(HarmonyEncoding harmony, JsonNode testCase, String where) throws IOException {
+    private static int[] renderLine(HarmonyEncoding harmony, JsonNode testCase, String where) {
       JsonNode conversationNode = testCase.get("conversation");
       if (conversationNode == null) {
         throw new CliException(where + ": missing \"conversation\"");
@@ -103,8 +78,7 @@ final class HarmonyCommand implements Runnable {
       RenderConversationConfig config = new RenderConversationConfig(drop == null || drop.booleanValue());
       JsonNode mode = testCase.get("render");
       String name = mode == null ? "completion" : mode.asText();
-      int[] ids =
-          switch (name) {
+      return switch (name) {
             case "completion" -> harmony.renderConversationForCompletion(conversation, Role.ASSISTANT, config);
             case "conversation" -> harmony.renderConversation(conversation, config);
             case "training" -> harmony.renderConversationForTraining(conversation, config);
@@ -112,12 +86,6 @@ final class HarmonyCommand implements Runnable {
                 throw new CliException(
                     where + ": unknown \"render\" value '" + name + "': expected completion, conversation or training");
           };
-      ObjectNode result = JSON.createObjectNode();
-      ArrayNode array = result.putArray("ids");
-      for (int id : ids) {
-        array.add(id);
-      }
-      return JSON.writeValueAsString(result);
     }
   }
 
@@ -167,7 +135,7 @@ final class HarmonyCommand implements Runnable {
 
   /** Ids separated by commas and/or whitespace, optionally inside [ ]. */
   static int[] readTokens(Path file) throws IOException {
-    String text = readString(file).strip();
+    String text = IdsJsonLines.readString(file).strip();
     if (text.startsWith("[") && text.endsWith("]")) {
       text = text.substring(1, text.length() - 1);
     }
@@ -187,14 +155,4 @@ final class HarmonyCommand implements Runnable {
     return ids.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  private static List<String> readLines(Path file) throws IOException {
-    return readString(file).lines().toList();
-  }
-
-  private static String readString(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new CliException("input file not found: " + file);
-    }
-    return Files.readString(file, StandardCharsets.UTF_8);
-  }
 }

@@ -1,18 +1,11 @@
 package io.github.gptoss4j.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gptoss4j.tokenizer.AllowedSpecial;
 import io.github.gptoss4j.tokenizer.Tokenizer;
 import io.github.gptoss4j.tokenizer.TokenizerException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,8 +24,6 @@ import picocli.CommandLine.Spec;
           + " {\"ids\": [...]}, in input order; blank lines are skipped."
     })
 final class TokenizeCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -50,29 +41,8 @@ final class TokenizeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Tokenizer tokenizer = tokenizer();
-    if (out == null) {
-      encodeAll(tokenizer, spec.commandLine().getOut());
-    } else {
-      try (Writer writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-        encodeAll(tokenizer, writer);
-      }
-    }
+    IdsJsonLines.run(in, out, spec.commandLine().getOut(), (line, where) -> encodeLine(tokenizer, line, where));
     return 0;
-  }
-
-  private void encodeAll(Tokenizer tokenizer, Writer writer) throws IOException {
-    try (BufferedReader reader = open(in)) {
-      String line;
-      int lineNo = 0;
-      while ((line = reader.readLine()) != null) {
-        lineNo++;
-        if (!line.isBlank()) {
-          writer.write(encodeLine(tokenizer, line, in + " line " + lineNo));
-          writer.write('\n');
-        }
-      }
-    }
-    writer.flush();
   }
 
   private Tokenizer tokenizer() {
@@ -89,21 +59,7 @@ final class TokenizeCommand implements Callable<Integer> {
     }
   }
 
-  private static BufferedReader open(Path file) throws IOException {
-    try {
-      return Files.newBufferedReader(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new CliException("input file not found: " + file);
-    }
-  }
-
-  private static String encodeLine(Tokenizer tokenizer, String line, String where) throws IOException {
-    JsonNode node;
-    try {
-      node = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new CliException(where + ": not valid JSON: " + e.getOriginalMessage());
-    }
+  private static int[] encodeLine(Tokenizer tokenizer, JsonNode node, String where) {
     JsonNode text = node.get("text");
     if (text == null || !text.isTextual()) {
       throw new CliException(where + ": missing string \"text\"");
@@ -117,11 +73,6 @@ final class TokenizeCommand implements Callable<Integer> {
           default ->
               throw new CliException(where + ": \"allowed_special\" is '" + mode + "'; expected \"all\" or \"none\"");
         };
-    ObjectNode result = JSON.createObjectNode();
-    var ids = result.putArray("ids");
-    for (int id : tokenizer.encode(text.asText(), allowed)) {
-      ids.add(id);
-    }
-    return JSON.writeValueAsString(result);
+    return tokenizer.encode(text.asText(), allowed);
   }
 }
