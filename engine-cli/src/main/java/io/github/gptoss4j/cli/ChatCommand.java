@@ -37,69 +37,55 @@ final class ChatCommand implements Callable<Integer> {
 
   @Mixin GenerationOptions options;
 
+  private ReasoningEffort effort;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     GenerationRequest settings = options.request().build(); // bad options fail before loading
+    effort = settings.reasoningEffort();
     boolean terminal = Terminal.isTerminal();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     try (GptOss model = options.load(err);
         ChatSession session = model.newSession()) {
       err.println(HELP);
       err.flush();
-      ReasoningEffort effort = settings.reasoningEffort();
       while (true) {
         if (terminal) {
           out.print("> ");
           out.flush();
         }
         String line = in.readLine();
-        if (line == null) {
-          break;
-        }
-        line = line.strip();
-        if (line.isEmpty()) {
-          continue;
+        if (line == null || (line = line.strip()).equals("/quit") || line.equals("/exit")) {
+          return 0;
         }
         if (line.startsWith("/")) {
-          String[] words = line.split("\\s+");
-          switch (words[0]) {
-            case "/quit", "/exit" -> {
-              return 0;
-            }
-            case "/reset" -> {
-              session.reset();
-              err.println("(conversation forgotten)");
-            }
-            case "/effort" -> {
-              ReasoningEffort chosen = effort(words);
-              if (chosen != null) {
-                effort = chosen;
-                err.println("(reasoning effort: " + words[1] + ")");
-              }
-            }
-            default -> err.println("unknown command " + words[0] + "; " + HELP);
-          }
-          err.flush();
-          continue;
-        }
-        GenerationRequest.Builder turn = settings.followUp().user(line);
-        if (effort != null) {
-          turn.reasoningEffort(effort);
-        }
-        try {
-          answer(session, turn.build(), options.printer(out, err));
-        } catch (GenerationException e) {
-          // e.g. the conversation outgrew the context: say so and let the user /reset or go on
-          out.println();
-          out.flush();
-          err.println("error: " + e.getMessage());
-          err.flush();
+          command(line.split("\\s+"), session, err);
+        } else if (!line.isEmpty()) {
+          turn(session, settings, line, out, err);
         }
       }
     }
-    return 0;
+  }
+
+  /** Runs a slash command other than /quit. */
+  private void command(String[] words, ChatSession session, PrintWriter err) {
+    switch (words[0]) {
+      case "/reset" -> {
+        session.reset();
+        err.println("(conversation forgotten)");
+      }
+      case "/effort" -> {
+        ReasoningEffort chosen = effort(words);
+        if (chosen != null) {
+          effort = chosen;
+          err.println("(reasoning effort: " + words[1] + ")");
+        }
+      }
+      default -> err.println("unknown command " + words[0] + "; " + HELP);
+    }
+    err.flush();
   }
 
   /** The effort named by {@code /effort WORD}, or null (after saying what is expected). */
@@ -113,6 +99,22 @@ final class ChatCommand implements Callable<Integer> {
     }
     spec.commandLine().getErr().println("usage: /effort low|medium|high");
     return null;
+  }
+
+  /** Answers one user message; a turn that cannot run is reported and the chat goes on. */
+  private void turn(ChatSession session, GenerationRequest settings, String line, PrintWriter out, PrintWriter err) {
+    GenerationRequest.Builder turn = settings.followUp().user(line);
+    if (effort != null) {
+      turn.reasoningEffort(effort);
+    }
+    try {
+      answer(session, turn.build(), options.printer(out, err));
+    } catch (GenerationException e) {
+      // e.g. the conversation outgrew the context: the user may /reset and go on
+      out.flush();
+      err.println("error: " + e.getMessage());
+      err.flush();
+    }
   }
 
   /** Generates one answer; Ctrl-C meanwhile cancels it instead of ending the program. */
