@@ -21,8 +21,11 @@ import java.util.Arrays;
  * <p>Immutable and shareable between threads; per-sequence state lives in a {@link Sequence}.
  */
 public final class Transformer {
-  /** Default number of tokens processed per pass during prefill. */
-  public static final int DEFAULT_MAX_BLOCK = 64;
+  /**
+   * Default number of tokens processed per pass during prefill: with 4 of 32 experts per token, a block of
+   * 256 gives each expert about 32 tokens, so its weights are dequantised once for that many.
+   */
+  public static final int DEFAULT_MAX_BLOCK = 256;
 
   private final GptOssConfig config;
   private final ModelWeights weights;
