@@ -6,9 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -96,8 +103,23 @@ class GenerateCommandTest {
     }
   }
 
-  private static List<String> iterableToList(java.util.Iterator<String> names) {
-    List<String> list = new java.util.ArrayList<>();
+  @Test
+  void promptFileDashReadsStdin() {
+    InputStream stdin = System.in;
+    System.setIn(new ByteArrayInputStream("Why is the sky blue?".getBytes(StandardCharsets.UTF_8)));
+    try {
+      CliRun piped = CliRun.of("generate", "--prompt-file", "-", "--max-tokens", "3", "--seed", "9", "--json");
+      CliRun given = CliRun.of("generate", "--prompt", "Why is the sky blue?", "--max-tokens", "3", "--seed", "9", "--json");
+      assertEquals(0, piped.code(), piped.err());
+      assertEquals(given.out().replaceAll("\"stats\".*", ""), piped.out().replaceAll("\"stats\".*", ""),
+          "same prompt, same seed: same answer");
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+
+  private static List<String> iterableToList(Iterator<String> names) {
+    List<String> list = new ArrayList<>();
     names.forEachRemaining(list::add);
     return list;
   }
@@ -161,7 +183,7 @@ class GenerateCommandTest {
     Path own = dir.resolve("own-cache");
     Files.createDirectories(own.resolve("other-app"));
     Path other = Files.writeString(own.resolve("other-app/data.txt"), "keep me");
-    Path demo = DemoModel.ensure(own, new java.io.PrintWriter(java.io.Writer.nullWriter()));
+    Path demo = DemoModel.ensure(own, new PrintWriter(Writer.nullWriter()));
     assertEquals(own.resolve(DemoModel.NAME), demo);
     assertEquals("keep me", Files.readString(other));
     try (Stream<Path> files = Files.list(own)) {
