@@ -9,6 +9,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,8 +21,9 @@ import java.util.stream.Stream;
  * first use into the user's cache directory.
  *
  * <p>It is written into a temporary directory next to its final place and renamed into place, so a
- * half-written demo (a crash, a full disk, two first runs at once) is never used. Nothing else in the cache
- * directory is touched.
+ * half-written demo (a crash, a full disk, two first runs at once) is never used. Temporary directories a
+ * killed run left behind are removed once they are an hour old (a live write takes seconds). Nothing else in
+ * the cache directory is touched.
  */
 final class DemoModel {
   /** Overrides the cache directory (tests; the environment cannot be changed in-process). */
@@ -31,6 +34,8 @@ final class DemoModel {
       "demo model: random weights, so its text is meaningless; for real answers give --model DIR"
           + " (e.g. a downloaded openai/gpt-oss-20b, see README.md)";
 
+  private static final String PARTIAL = NAME + ".partial-";
+  private static final Duration STALE = Duration.ofHours(1);
   private static final long SEED = 20250805L;
   private static final int VOCAB = 201088; // o200k_harmony
 
@@ -72,7 +77,8 @@ final class DemoModel {
     Path tmp = null;
     try {
       Files.createDirectories(cacheDir);
-      tmp = Files.createTempDirectory(cacheDir, NAME + ".partial-");
+      removeStalePartials(cacheDir);
+      tmp = Files.createTempDirectory(cacheDir, PARTIAL);
       err.println("writing the demo model into " + dir + " (first use, once)...");
       err.flush();
       SyntheticCheckpoint.Options options = new SyntheticCheckpoint.Options(
@@ -91,6 +97,18 @@ final class DemoModel {
       throw new CliException("cannot write the demo model into " + dir + ": " + e.getMessage());
     } finally {
       deleteIfLeft(tmp);
+    }
+  }
+
+  /** Removes temporary directories of runs that died while writing the demo. */
+  private static void removeStalePartials(Path cacheDir) throws IOException {
+    Instant cutoff = Instant.now().minus(STALE);
+    try (Stream<Path> entries = Files.list(cacheDir)) {
+      for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(PARTIAL)).toList()) {
+        if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+          deleteIfLeft(p);
+        }
+      }
     }
   }
 

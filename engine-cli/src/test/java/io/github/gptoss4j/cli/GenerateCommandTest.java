@@ -14,6 +14,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -179,16 +182,22 @@ class GenerateCommandTest {
   }
 
   @Test
-  void writingTheDemoLeavesTheRestOfTheCacheAlone() throws IOException {
+  void writingTheDemoLeavesTheRestOfTheCacheAloneAndClearsOnlyStalePartialWrites() throws IOException {
     Path own = dir.resolve("own-cache");
     Files.createDirectories(own.resolve("other-app"));
     Path other = Files.writeString(own.resolve("other-app/data.txt"), "keep me");
+    Path stale = Files.createDirectories(own.resolve("demo-v1.partial-111"));
+    Files.writeString(stale.resolve("model-00001-of-00001.safetensors"), "half");
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    Path live = Files.createDirectories(own.resolve("demo-v1.partial-222")); // another run, writing now
     Path demo = DemoModel.ensure(own, new PrintWriter(Writer.nullWriter()));
     assertEquals(own.resolve(DemoModel.NAME), demo);
     assertEquals("keep me", Files.readString(other));
     try (Stream<Path> files = Files.list(own)) {
-      assertEquals(List.of("demo-v1", "other-app"), files.map(p -> p.getFileName().toString()).sorted().toList());
+      assertEquals(List.of("demo-v1", "demo-v1.partial-222", "other-app"),
+          files.map(p -> p.getFileName().toString()).sorted().toList());
     }
+    assertTrue(Files.isDirectory(live));
     assertTrue(Files.isRegularFile(demo.resolve("config.json")));
     assertTrue(Files.readString(demo.resolve("config.json")).contains("\"vocab_size\" : 201088"));
   }
