@@ -187,9 +187,10 @@ class ScalarKernels implements Kernels {
 
   /**
    * The query heads of one token that share KV head {@code g}: each key and value row is fetched once for all
-   * of them (GQA), while each head's own arithmetic keeps the order of a head-by-head loop.
+   * of them (GQA), while each head's own arithmetic keeps the order of a head-by-head loop. The vector kernels
+   * override it.
    */
-  private void attendGroup(
+  void attendGroup(
       AttentionShape shape, float[] q, int qOff, int t, int pos0, KvBuffer kv, float[] sinks, int g, float[] out,
       int outOff, Scratch s) {
     int headDim = shape.headDim();
@@ -228,7 +229,7 @@ class ScalarKernels implements Kernels {
    * With {@code m = max(a[off..off+n), sink)}: replaces each {@code a[i]} by {@code exp(a[i] − m)} and returns
    * their sum plus {@code exp(sink − m)} (a sink of −∞ adds nothing): the softmax numerators and denominator.
    */
-  float expShift(float[] a, int off, int n, float sink, Scratch s) {
+  private static float expShift(float[] a, int off, int n, float sink, Scratch s) {
     float max = sink;
     for (int j = 0; j < n; j++) {
       max = Math.max(max, a[off + j]);
@@ -242,7 +243,7 @@ class ScalarKernels implements Kernels {
   }
 
   /** {@code Σ q[qBase+i] · key[index+i]} for {@code i < headDim}. */
-  float keyDot(float[] q, int qBase, KvBuffer kv, long index, int headDim, Scratch s) {
+  private static float keyDot(float[] q, int qBase, KvBuffer kv, long index, int headDim, Scratch s) {
     float d = 0f;
     for (int i = 0; i < headDim; i++) {
       d += q[qBase + i] * element(kv.keys(), kv.type(), index + i);
@@ -251,7 +252,7 @@ class ScalarKernels implements Kernels {
   }
 
   /** {@code out[oBase+i] += weight · value[index+i]} for {@code i < headDim}. */
-  void addValue(float weight, KvBuffer kv, long index, float[] out, int oBase, int headDim) {
+  private static void addValue(float weight, KvBuffer kv, long index, float[] out, int oBase, int headDim) {
     for (int i = 0; i < headDim; i++) {
       out[oBase + i] += weight * element(kv.values(), kv.type(), index + i);
     }

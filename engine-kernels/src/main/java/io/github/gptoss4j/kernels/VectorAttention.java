@@ -1,94 +1,202 @@
 package io.github.gptoss4j.kernels;
 
-import static io.github.gptoss4j.kernels.ScalarKernels.element;
 import static io.github.gptoss4j.kernels.VectorKernels.F;
 
+import io.github.gptoss4j.kernels.Kernels.AttentionShape;
 import io.github.gptoss4j.kernels.Kernels.KvBuffer;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector-API attention loops used by {@link VectorKernels}. */
+/**
+ * Vector attention for one token and one KV head, used by {@link VectorKernels} when the head size is a multiple
+ * of 8. The query heads sharing the KV head are processed in tiles of 8, one per lane of a score vector:
+ * <ol>
+ *   <li>scores: per key, 8 FMA chains (one per head) over the key's dims, then a fixed 3-level blend/permute
+ *       tree turns the 8 accumulators into one vector holding the 8 heads' scores (no per-key horizontal sum,
+ *       no {@code reduceLanes}); the running maximum is a lane-wise max;
+ *   <li>softmax: lane-wise {@code exp(score − max)} with the deterministic polynomial {@link #exp}, summed over
+ *       keys in order, plus the sink's term;
+ *   <li>values: per 8 dims, 8 accumulators (one per head) take {@code weight · value} over a block of keys, so
+ *       each value vector is loaded once for all heads and the block stays in L1; the sums are divided by the
+ *       softmax denominator at the end.
+ * </ol>
+ * The KV ring is walked as at most two contiguous spans of rows. Every output depends only on its own token and
+ * KV head, with a fixed operation order, so results do not depend on the thread count.
+ */
 final class VectorAttention {
+  /** Query heads per pass: one per lane of a score vector. */
+  static final int TILE = 8;
+
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final int L = 8; // F.length()
+  /** Keys per block of the value pass: 64 rows of one head's values stay in L1 across the dim slices. */
+  private static final int KEY_BLOCK = 64;
+
+  // the reduction tree: merging lanes at distance 1, 2, then 4
+  private static final VectorMask<Float> M1 = VectorMask.fromLong(F, 0b10101010);
+  private static final VectorMask<Float> M2 = VectorMask.fromLong(F, 0b11001100);
+  private static final VectorMask<Float> M4 = VectorMask.fromLong(F, 0b11110000);
+  private static final VectorShuffle<Float> P1 = VectorShuffle.fromValues(F, 1, 0, 3, 2, 5, 4, 7, 6);
+  private static final VectorShuffle<Float> P2 = VectorShuffle.fromValues(F, 2, 3, 0, 1, 6, 7, 4, 5);
+  private static final VectorShuffle<Float> P4 = VectorShuffle.fromValues(F, 4, 5, 6, 7, 0, 1, 2, 3);
 
   private VectorAttention() {}
 
-  static float keyDot(float[] q, int qBase, KvBuffer kv, long index, int headDim, Scratch s) {
-    MemorySegment keys = kv.keys();
-    FloatVector acc = FloatVector.zero(F);
-    int i = 0;
-    if (kv.type() == KvType.BF16) {
-      for (; i <= headDim - L; i += L) {
-        acc = widen(ShortVector.fromMemorySegment(S, keys, 2 * (index + i), LE))
-            .fma(FloatVector.fromArray(F, q, qBase + i), acc);
+  /**
+   * Attention of token {@code t} for the query heads of KV head {@code g}; the caller has checked the shapes
+   * and that {@code headDim % 8 == 0}. Scratch layout (floats): the tile's queries {@code [8][d]}, value sums
+   * {@code [8][d]}, then sinks, maxima and reciprocal sums (8 each), then scores {@code [n][8]}.
+   */
+  static void attendGroup(
+      AttentionShape shape, float[] q, int qOff, int t, int pos0, KvBuffer kv, float[] sinks, int g, float[] out,
+      int outOff, Scratch s) {
+    int d = shape.headDim();
+    int group = shape.heads() / shape.kvHeads();
+    int p = pos0 + t;
+    int start = shape.window() == 0 ? 0 : Math.max(0, p - shape.window() + 1);
+    int n = p - start + 1;
+    int first = start % kv.capacity();
+    int span = Math.min(n, kv.capacity() - first); // rows [first, first+span), then [0, n−span)
+    long rowElems = (long) shape.kvHeads() * d;
+    long index0 = first * rowElems + (long) g * d;
+    long index1 = (long) g * d;
+    int acc = TILE * d;
+    int sink = 2 * TILE * d;
+    int max = sink + L;
+    int inv = max + L;
+    int sc = inv + L;
+    float[] buf = s.scores(sc + TILE * n);
+    boolean bf16 = kv.type() == KvType.BF16;
+    for (int h0 = 0; h0 < group; h0 += TILE) {
+      int heads = Math.min(TILE, group - h0);
+      int hq = g * group + h0;
+      int qBase = qOff + (t * shape.heads() + hq) * d;
+      Arrays.fill(buf, 0, 2 * TILE * d, 0f);
+      System.arraycopy(q, qBase, buf, 0, heads * d);
+      for (int k = 0; k < TILE; k++) {
+        buf[sink + k] = sinks == null || k >= heads ? Float.NEGATIVE_INFINITY : sinks[hq + k];
+        buf[max + k] = Float.NEGATIVE_INFINITY;
       }
-    } else {
-      for (; i <= headDim - L; i += L) {
-        acc = FloatVector.fromMemorySegment(F, keys, 4 * (index + i), LE)
-            .fma(FloatVector.fromArray(F, q, qBase + i), acc);
+      scores(buf, kv.keys(), bf16, index0, span, rowElems, d, sc, shape.scale(), max);
+      scores(buf, kv.keys(), bf16, index1, n - span, rowElems, d, sc + TILE * span, shape.scale(), max);
+      softmax(buf, n, sink, max, inv, sc);
+      values(buf, kv.values(), bf16, index0, span, rowElems, d, sc, acc);
+      values(buf, kv.values(), bf16, index1, n - span, rowElems, d, sc + TILE * span, acc);
+      for (int k = 0; k < heads; k++) {
+        int o = outOff + qBase - qOff + k * d;
+        float r = buf[inv + k];
+        for (int i = 0; i < d; i += L) {
+          FloatVector.fromArray(F, buf, acc + k * d + i).mul(r).intoArray(out, o + i);
+        }
       }
     }
-    acc.intoArray(s.lanes, 0);
-    float d = VectorKernels.lanes(s.lanes, 0);
-    for (; i < headDim; i++) {
-      d += q[qBase + i] * element(keys, kv.type(), index + i);
-    }
-    return d;
   }
 
-  static void addValue(float weight, KvBuffer kv, long index, float[] out, int oBase, int headDim) {
-    MemorySegment values = kv.values();
-    FloatVector w = FloatVector.broadcast(F, weight);
-    int i = 0;
-    if (kv.type() == KvType.BF16) {
-      for (; i <= headDim - L; i += L) {
-        widen(ShortVector.fromMemorySegment(S, values, 2 * (index + i), LE))
-            .fma(w, FloatVector.fromArray(F, out, oBase + i)).intoArray(out, oBase + i);
+  /**
+   * Scaled scores of {@code count} consecutive KV rows against the 8 queries at {@code buf[0..8d)}, stored as
+   * {@code [row][head]} from {@code buf[sc]}; folds them into the lane-wise maximum at {@code buf[max]}.
+   */
+  private static void scores(
+      float[] buf, MemorySegment keys, boolean bf16, long index0, int count, long rowElems, int d, int sc,
+      float scale, int max) {
+    FloatVector m = FloatVector.fromArray(F, buf, max);
+    for (int r = 0; r < count; r++) {
+      long index = index0 + r * rowElems;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+      for (int i = 0; i < d; i += L) {
+        FloatVector k = bf16
+            ? widen(ShortVector.fromMemorySegment(S, keys, 2 * (index + i), LE))
+            : FloatVector.fromMemorySegment(F, keys, 4 * (index + i), LE);
+        a0 = k.fma(FloatVector.fromArray(F, buf, i), a0);
+        a1 = k.fma(FloatVector.fromArray(F, buf, d + i), a1);
+        a2 = k.fma(FloatVector.fromArray(F, buf, 2 * d + i), a2);
+        a3 = k.fma(FloatVector.fromArray(F, buf, 3 * d + i), a3);
+        a4 = k.fma(FloatVector.fromArray(F, buf, 4 * d + i), a4);
+        a5 = k.fma(FloatVector.fromArray(F, buf, 5 * d + i), a5);
+        a6 = k.fma(FloatVector.fromArray(F, buf, 6 * d + i), a6);
+        a7 = k.fma(FloatVector.fromArray(F, buf, 7 * d + i), a7);
       }
-    } else {
-      for (; i <= headDim - L; i += L) {
-        FloatVector.fromMemorySegment(F, values, 4 * (index + i), LE)
-            .fma(w, FloatVector.fromArray(F, out, oBase + i)).intoArray(out, oBase + i);
-      }
+      FloatVector lo = merge(merge(a0, a1, M1, P1), merge(a2, a3, M1, P1), M2, P2);
+      FloatVector hi = merge(merge(a4, a5, M1, P1), merge(a6, a7, M1, P1), M2, P2);
+      FloatVector v = merge(lo, hi, M4, P4).mul(scale);
+      v.intoArray(buf, sc + TILE * r);
+      m = m.max(v);
     }
-    for (; i < headDim; i++) {
-      out[oBase + i] += weight * element(values, kv.type(), index + i);
-    }
+    m.intoArray(buf, max);
   }
 
-  static float expShift(float[] a, int off, int n, float sink, Scratch s) {
-    FloatVector maxV = FloatVector.broadcast(F, sink);
-    int j = 0;
-    for (; j <= n - L; j += L) {
-      maxV = maxV.max(FloatVector.fromArray(F, a, off + j));
+  /**
+   * One vector whose lane {@code i} sums {@code a} and {@code b}'s lanes pairwise at distance {@code m}'s
+   * period: lanes chosen by {@code m} come from {@code b}, the others from {@code a}.
+   */
+  private static FloatVector merge(FloatVector a, FloatVector b, VectorMask<Float> m, VectorShuffle<Float> p) {
+    return a.blend(b, m).add(b.blend(a, m).rearrange(p));
+  }
+
+  /** Scores → {@code exp(score − max)} in place; the reciprocal of each head's denominator to {@code buf[inv]}. */
+  private static void softmax(float[] buf, int n, int sink, int max, int inv, int sc) {
+    FloatVector sinkV = FloatVector.fromArray(F, buf, sink);
+    FloatVector m = FloatVector.fromArray(F, buf, max).max(sinkV);
+    FloatVector sum = exp(sinkV.sub(m));
+    for (int j = 0; j < n; j++) {
+      FloatVector e = exp(FloatVector.fromArray(F, buf, sc + TILE * j).sub(m));
+      e.intoArray(buf, sc + TILE * j);
+      sum = sum.add(e);
     }
-    float max = maxV.reduceLanes(VectorOperators.MAX); // exact, so any order gives the same bits
-    for (; j < n; j++) {
-      max = Math.max(max, a[off + j]);
+    FloatVector.broadcast(F, 1f).div(sum).intoArray(buf, inv);
+  }
+
+  /** Adds {@code weight[row][head] · value[row]} over {@code count} consecutive rows into {@code buf[acc..]}. */
+  private static void values(
+      float[] buf, MemorySegment values, boolean bf16, long index0, int count, long rowElems, int d, int sc,
+      int acc) {
+    for (int j0 = 0; j0 < count; j0 += KEY_BLOCK) {
+      int j1 = Math.min(count, j0 + KEY_BLOCK);
+      for (int i = 0; i < d; i += L) {
+        FloatVector a0 = FloatVector.fromArray(F, buf, acc + i);
+        FloatVector a1 = FloatVector.fromArray(F, buf, acc + d + i);
+        FloatVector a2 = FloatVector.fromArray(F, buf, acc + 2 * d + i);
+        FloatVector a3 = FloatVector.fromArray(F, buf, acc + 3 * d + i);
+        FloatVector a4 = FloatVector.fromArray(F, buf, acc + 4 * d + i);
+        FloatVector a5 = FloatVector.fromArray(F, buf, acc + 5 * d + i);
+        FloatVector a6 = FloatVector.fromArray(F, buf, acc + 6 * d + i);
+        FloatVector a7 = FloatVector.fromArray(F, buf, acc + 7 * d + i);
+        for (int r = j0; r < j1; r++) {
+          long index = index0 + r * rowElems + i;
+          FloatVector v = bf16
+              ? widen(ShortVector.fromMemorySegment(S, values, 2 * index, LE))
+              : FloatVector.fromMemorySegment(F, values, 4 * index, LE);
+          int w = sc + TILE * r;
+          a0 = v.fma(FloatVector.broadcast(F, buf[w]), a0);
+          a1 = v.fma(FloatVector.broadcast(F, buf[w + 1]), a1);
+          a2 = v.fma(FloatVector.broadcast(F, buf[w + 2]), a2);
+          a3 = v.fma(FloatVector.broadcast(F, buf[w + 3]), a3);
+          a4 = v.fma(FloatVector.broadcast(F, buf[w + 4]), a4);
+          a5 = v.fma(FloatVector.broadcast(F, buf[w + 5]), a5);
+          a6 = v.fma(FloatVector.broadcast(F, buf[w + 6]), a6);
+          a7 = v.fma(FloatVector.broadcast(F, buf[w + 7]), a7);
+        }
+        a0.intoArray(buf, acc + i);
+        a1.intoArray(buf, acc + d + i);
+        a2.intoArray(buf, acc + 2 * d + i);
+        a3.intoArray(buf, acc + 3 * d + i);
+        a4.intoArray(buf, acc + 4 * d + i);
+        a5.intoArray(buf, acc + 5 * d + i);
+        a6.intoArray(buf, acc + 6 * d + i);
+        a7.intoArray(buf, acc + 7 * d + i);
+      }
     }
-    FloatVector m = FloatVector.broadcast(F, max);
-    FloatVector acc = FloatVector.zero(F);
-    j = 0;
-    for (; j <= n - L; j += L) {
-      FloatVector e = exp(FloatVector.fromArray(F, a, off + j).sub(m));
-      e.intoArray(a, off + j);
-      acc = acc.add(e);
-    }
-    acc.intoArray(s.lanes, 0);
-    float sum = VectorKernels.lanes(s.lanes, 0) + (float) Math.exp(sink - max);
-    for (; j < n; j++) {
-      a[off + j] = (float) Math.exp(a[off + j] - max);
-      sum += a[off + j];
-    }
-    return sum;
   }
 
   private static final float LOG2E = 1.44269504088896341f;
