@@ -122,38 +122,25 @@ final class VectorKernels extends ScalarKernels {
       }
       return;
     }
-    // prefill: dequantise a panel of up to PANEL rows once into scratch (L2-resident), then reuse it for every
-    // token; 4 rows × 2 tokens per pass keep 8 FMA chains busy on 6 loads. Each token pair is read once per
-    // panel, not once per 4 rows: at 512 tokens the activations (6 MB) do not fit in L2, so that is what bounds
-    // the speed. Every (row, token) uses the same single-chain recipe, so the tiling never changes a result.
-    float[] dec = s.row(PANEL * cols);
-    for (int g = r0; g < r1; g += PANEL) {
-      int n = Math.min(PANEL, r1 - g);
+    // prefill: dequantise up to 4 rows once into scratch, then reuse them for every token; 4 rows × 2 tokens
+    // per pass keep 8 FMA chains busy on 6 loads. Every (row, token) uses the same single-chain recipe, so the
+    // tiling never changes a result.
+    float[] dec = s.row(4 * cols);
+    for (int g = r0; g < r1; g += 4) {
+      int n = Math.min(4, r1 - g);
       for (int i = 0; i < n; i++) {
         decodePermuted(w, g + i, dec, i * cols);
       }
-      int quads = n / 4 * 4;
       int t = 0;
-      for (; t + 1 < tokens; t += 2) {
-        for (int q = 0; q < quads; q += 4) {
-          tile4x2(dec, q * cols, cols, xp, t, bias, g + q, out, outOff + t * rows, rows, s);
+      if (n == 4) {
+        for (; t + 1 < tokens; t += 2) {
+          tile4x2(dec, cols, xp, t, bias, g, out, outOff + t * rows, rows, s);
         }
       }
-      panelDots(dec, cols, xp, bias, g, 0, quads, t, tokens, out, outOff, rows, s); // odd last token
-      panelDots(dec, cols, xp, bias, g, quads, n, 0, tokens, out, outOff, rows, s); // rows past the last quad
-    }
-  }
-
-  /** Rows of a prefill panel: 16 decoded rows of 2880 f32 are 184 KB, which stay in a 512 KB L2. */
-  private static final int PANEL = 16;
-
-  /** {@link #chainDot} for panel rows {@code [i0, i1)} (row {@code g + i}) × tokens {@code [t0, t1)}. */
-  private static void panelDots(
-      float[] dec, int cols, float[] xp, float[] bias, int g, int i0, int i1, int t0, int t1, float[] out,
-      int outOff, int rows, Scratch s) {
-    for (int t = t0; t < t1; t++) {
-      for (int i = i0; i < i1; i++) {
-        out[outOff + t * rows + g + i] = chainDot(dec, i * cols, xp, t * cols, cols, s) + biasOf(bias, g + i);
+      for (; t < tokens; t++) {
+        for (int i = 0; i < n; i++) {
+          out[outOff + t * rows + g + i] = chainDot(dec, i * cols, xp, t * cols, cols, s) + biasOf(bias, g + i);
+        }
       }
     }
   }
@@ -182,10 +169,9 @@ final class VectorKernels extends ScalarKernels {
     return sum;
   }
 
-  /** {@link #chainDot} for the 4 decoded rows at {@code dec[d..]} (rows g…g+3) × tokens t and t+1 at once. */
+  /** {@link #chainDot} for 4 decoded rows × tokens t and t+1 at once. */
   private static void tile4x2(
-      float[] dec, int d, int cols, float[] xp, int t, float[] bias, int g, float[] out, int outBase, int rows,
-      Scratch s) {
+      float[] dec, int cols, float[] xp, int t, float[] bias, int g, float[] out, int outBase, int rows, Scratch s) {
     int x0 = t * cols;
     int x1 = x0 + cols;
     FloatVector a00 = FloatVector.zero(F);
@@ -194,10 +180,10 @@ final class VectorKernels extends ScalarKernels {
     for (; i <= cols - L; i += L) {
       FloatVector v0 = FloatVector.fromArray(F, xp, x0 + i);
       FloatVector v1 = FloatVector.fromArray(F, xp, x1 + i);
-      FloatVector w0 = FloatVector.fromArray(F, dec, d + i);
-      FloatVector w1 = FloatVector.fromArray(F, dec, d + cols + i);
-      FloatVector w2 = FloatVector.fromArray(F, dec, d + 2 * cols + i);
-      FloatVector w3 = FloatVector.fromArray(F, dec, d + 3 * cols + i);
+      FloatVector w0 = FloatVector.fromArray(F, dec, i);
+      FloatVector w1 = FloatVector.fromArray(F, dec, cols + i);
+      FloatVector w2 = FloatVector.fromArray(F, dec, 2 * cols + i);
+      FloatVector w3 = FloatVector.fromArray(F, dec, 3 * cols + i);
       a00 = w0.fma(v0, a00);
       a10 = w1.fma(v0, a10);
       a20 = w2.fma(v0, a20);
@@ -221,7 +207,7 @@ final class VectorKernels extends ScalarKernels {
       int r = k & 3;
       int tt = k >> 2;
       out[outBase + tt * rows + g + r] =
-          finish(k * L, dec, d + r * cols, xp, tt == 0 ? x0 : x1, i, cols, s) + biasOf(bias, g + r);
+          finish(k * L, dec, r * cols, xp, tt == 0 ? x0 : x1, i, cols, s) + biasOf(bias, g + r);
     }
   }
 

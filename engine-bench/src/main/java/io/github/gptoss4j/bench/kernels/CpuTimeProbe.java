@@ -24,6 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class CpuTimeProbe {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+  /** Tokens of the prefill case (one MXFP4 expert × a 512-token block, as MatmulBench). */
+  private static final int PREFILL = 512;
 
   private CpuTimeProbe() {}
 
@@ -41,10 +43,12 @@ public final class CpuTimeProbe {
       MemorySegment big = arena.allocate(512L << 20, 64);
       big.fill((byte) 1);
       float[] x = Weights.activations(2880, 1);
-      float[] out = new float[5760];
+      float[] out = new float[PREFILL * 5760];
+      float[] xs = Weights.activations(PREFILL * 2880, 2);
       double[] stream = new double[rounds];
       double[] mxfp4 = new double[rounds];
       double[] bf16 = new double[rounds];
+      double[] prefill = new double[rounds];
       float sink = 0;
       for (int r = 0; r < rounds + 2; r++) { // the first two rounds warm up
         long t0 = MX.getCurrentThreadCpuTime();
@@ -58,10 +62,13 @@ public final class CpuTimeProbe {
           kernels.matmul(dense[i % dense.length], null, x, 0, 1, out, 0);
         }
         long t3 = MX.getCurrentThreadCpuTime();
+        kernels.matmul(experts[r % experts.length], null, xs, 0, PREFILL, out, 0);
+        long t4 = MX.getCurrentThreadCpuTime();
         if (r >= 2) {
           stream[r - 2] = 2.0 * big.byteSize() / (t1 - t0);
           mxfp4[r - 2] = 48.0 * experts[0].byteSize() / (t2 - t1);
           bf16[r - 2] = 8.0 * dense[0].byteSize() / (t3 - t2);
+          prefill[r - 2] = 2.0 * 5760 * 2880 * PREFILL / (t4 - t3);
         }
         sink += out[0];
       }
@@ -72,6 +79,7 @@ public final class CpuTimeProbe {
       System.out.printf("mxfp4 5760x2880 matvec %.1f GB/s = %.0f%% of stream, %.1f G weights/s%n", m, 100 * m / s,
           m * 1e9 / experts[0].byteSize() * 5760 * 2880 / 1e9);
       System.out.printf("bf16 5120x2880 matvec %.1f GB/s = %.0f%% of stream%n", b, 100 * b / s);
+      System.out.printf("mxfp4 5760x2880 matmul x %d tokens %.1f GFLOP/s%n", PREFILL, median(prefill));
     }
   }
 
