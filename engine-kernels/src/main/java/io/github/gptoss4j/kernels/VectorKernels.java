@@ -412,24 +412,15 @@ final class VectorKernels extends ScalarKernels {
 
   // ---------------------------------------------------------------- attention
 
-  /**
-   * Four KV heads per task: their rows are read together (see {@link VectorAttention#attendHeads}), and gpt-oss's
-   * 8 KV heads still make two tasks per token for two threads.
-   */
-  @Override
-  int kvHeadsPerTask(AttentionShape shape) {
-    return shape.headDim() % L == 0 ? VectorAttention.KV_HEADS_PER_TASK : 1;
-  }
-
   /** Head sizes that are not a multiple of 8 (none in gpt-oss) run the scalar reference. */
   @Override
-  void attendHeads(
-      AttentionShape shape, float[] q, int qOff, int t, int pos0, KvBuffer kv, float[] sinks, int g0, int g1,
-      float[] out, int outOff, Scratch s) {
+  void attendGroup(
+      AttentionShape shape, float[] q, int qOff, int t, int pos0, KvBuffer kv, float[] sinks, int g, float[] out,
+      int outOff, Scratch s) {
     if (shape.headDim() % L == 0) {
-      VectorAttention.attendHeads(shape, q, qOff, t, pos0, kv, sinks, g0, g1, out, outOff, s);
+      VectorAttention.attendGroup(shape, q, qOff, t, pos0, kv, sinks, g, out, outOff, s);
     } else {
-      super.attendHeads(shape, q, qOff, t, pos0, kv, sinks, g0, g1, out, outOff, s);
+      super.attendGroup(shape, q, qOff, t, pos0, kv, sinks, g, out, outOff, s);
     }
   }
 
