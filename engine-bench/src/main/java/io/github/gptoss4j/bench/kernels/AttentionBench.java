@@ -20,7 +20,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** One decode query (64 heads, 8 KV heads, head size 64, bf16 KV, sinks) against a context of {@code context}. */
+/**
+ * One full gpt-oss layer's attention (64 heads, 8 KV heads, head size 64, sinks) at the end of a context of
+ * {@code context} positions: one decode query, and a prefill block of 64 queries; bf16 or f32 KV.
+ */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
@@ -31,6 +34,11 @@ public class AttentionBench {
 
   @Param({"1", "2"})
   public int threads;
+
+  @Param({"BF16", "F32"})
+  public KvType kvType;
+
+  private static final int BLOCK = 64;
 
   private Arena arena;
   private Kernels kernels;
@@ -44,17 +52,23 @@ public class AttentionBench {
   public void setup() {
     arena = Arena.ofShared();
     kernels = KernelProvider.create(KernelProvider.Impl.VECTOR, threads);
-    long bytes = (long) context * 8 * 64 * 2;
+    long bytes = (long) context * 8 * 64 * kvType.bytes();
     MemorySegment tile = Weights.bf16(arena, 1, 1 << 15, 5).data();
-    kv = new KvBuffer(Weights.filled(arena, bytes, tile), Weights.filled(arena, bytes, tile), KvType.BF16, context);
-    q = Weights.activations(64 * 64, 6);
+    kv = new KvBuffer(Weights.filled(arena, bytes, tile), Weights.filled(arena, bytes, tile), kvType, context);
+    q = Weights.activations(BLOCK * 64 * 64, 6);
     sinks = Weights.activations(64, 7);
-    out = new float[64 * 64];
+    out = new float[BLOCK * 64 * 64];
   }
 
   @Benchmark
   public float decode() {
     kernels.attention(shape, q, 0, 1, context - 1, kv, sinks, out, 0);
+    return out[0];
+  }
+
+  @Benchmark
+  public float block() {
+    kernels.attention(shape, q, 0, BLOCK, context - BLOCK, kv, sinks, out, 0);
     return out[0];
   }
 
