@@ -139,11 +139,18 @@ class MatmulTest {
             for (int i = 0; i < 32; i++) {
               assertEquals(i == pos ? expected : 0f, row[i], "decode code " + code + " scale " + scale + " at " + i);
             }
-            float[] x = new float[32];
+            // one token (decode: dequantised in registers) and two (prefill: dequantised rows in scratch)
+            float[] x = new float[64];
             x[pos] = 1f;
-            float[] out = new float[1];
-            k.matmul(m, null, x, 0, 1, out, 0);
-            assertEquals(expected, out[0], 0.0, "matmul code " + code + " scale " + scale + " at " + pos);
+            x[32 + pos] = 1f;
+            for (int tokens = 1; tokens <= 2; tokens++) {
+              float[] out = new float[tokens];
+              k.matmul(m, null, x, 0, tokens, out, 0);
+              for (int t = 0; t < tokens; t++) {
+                assertEquals(expected, out[t], 0.0,
+                    "matmul code " + code + " scale " + scale + " at " + pos + ", token " + t + " of " + tokens);
+              }
+            }
           }
         }
       }
