@@ -235,7 +235,7 @@ final class VectorKernels extends ScalarKernels {
    * ({@code v.intoArray(s.lanes, 0)}): a helper taking the vector would box it whenever C2 declines to
    * inline it.
    */
-  static float lanes(float[] a, int at) {
+  private static float lanes(float[] a, int at) {
     return ((a[at] + a[at + 1]) + (a[at + 2] + a[at + 3])) + ((a[at + 4] + a[at + 5]) + (a[at + 6] + a[at + 7]));
   }
 
