@@ -134,10 +134,10 @@ final class VectorKernels extends ScalarKernels {
     float[] xp = xPerm;
     if (tokens == 1) {
       // decode: stream each row once, dequantising in registers
-      for (int r = r0; r < r1; r++) {
-        float b = bias == null ? 0f : bias[r];
-        float d = w instanceof Mxfp4Matrix m ? dotMxfp4(m, r, xp, s) : dotBf16((Bf16Matrix) w, r, xp, s);
-        out[outOff + r] = d + b;
+      if (w instanceof Mxfp4Matrix m) {
+        matvecMxfp4(m, bias, xp, out, outOff, r0, r1, s);
+      } else {
+        matvecBf16((Bf16Matrix) w, bias, xp, out, outOff, r0, r1, s);
       }
       return;
     }
@@ -294,57 +294,71 @@ final class VectorKernels extends ScalarKernels {
     return words.and(0xFFFF0000).reinterpretAsFloats();
   }
 
-  private static float dotBf16(Bf16Matrix m, int r, float[] xp, Scratch s) {
+  /**
+   * Rows {@code [r0, r1)} of a bf16 matvec. The row loop lives here, not in {@link #matmulRows}, so that this
+   * method and {@link #matvecMxfp4} stay too big for C2 to inline into their caller (over FreqInlineSize, 325
+   * bytecodes; {@code javap -c} shows 330 and 349): inlined together there, they ran out of C2's node budget,
+   * {@code even}/{@code odd} were left as calls and boxed their vectors, and the bf16 matvec fell to ~1 GB/s in
+   * about one JVM run in three. Keep them above that size when editing.
+   */
+  private static void matvecBf16(
+      Bf16Matrix m, float[] bias, float[] xp, float[] out, int outOff, int r0, int r1, Scratch s) {
     int cols = m.cols();
     MemorySegment seg = m.data();
-    long base = 2L * r * cols;
     int main = cols / BLOCK * BLOCK;
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    for (int c = 0; c < main; c += BLOCK) {
-      IntVector lo = IntVector.fromMemorySegment(I, seg, base + 2L * c, LE);
-      IntVector hi = IntVector.fromMemorySegment(I, seg, base + 2L * c + 32, LE);
-      a0 = even(lo).fma(FloatVector.fromArray(F, xp, c), a0);
-      a1 = even(hi).fma(FloatVector.fromArray(F, xp, c + L), a1);
-      a2 = odd(lo).fma(FloatVector.fromArray(F, xp, c + 2 * L), a2);
-      a3 = odd(hi).fma(FloatVector.fromArray(F, xp, c + 3 * L), a3);
+    for (int r = r0; r < r1; r++) {
+      long base = 2L * r * cols;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      for (int c = 0; c < main; c += BLOCK) {
+        IntVector lo = IntVector.fromMemorySegment(I, seg, base + 2L * c, LE);
+        IntVector hi = IntVector.fromMemorySegment(I, seg, base + 2L * c + 32, LE);
+        a0 = even(lo).fma(FloatVector.fromArray(F, xp, c), a0);
+        a1 = even(hi).fma(FloatVector.fromArray(F, xp, c + L), a1);
+        a2 = odd(lo).fma(FloatVector.fromArray(F, xp, c + 2 * L), a2);
+        a3 = odd(hi).fma(FloatVector.fromArray(F, xp, c + 3 * L), a3);
+      }
+      a0.add(a1).add(a2.add(a3)).intoArray(s.lanes, 0);
+      float sum = lanes(s);
+      for (int c = main; c < cols; c++) {
+        sum += Formats.bf16At(seg, (long) r * cols + c) * xp[c];
+      }
+      out[outOff + r] = sum + (bias == null ? 0f : bias[r]);
     }
-    a0.add(a1).add(a2.add(a3)).intoArray(s.lanes, 0);
-    float sum = lanes(s);
-    for (int c = main; c < cols; c++) {
-      sum += Formats.bf16At(seg, (long) r * cols + c) * xp[c];
-    }
-    return sum;
   }
 
-  private static float dotMxfp4(Mxfp4Matrix m, int r, float[] xp, Scratch s) {
+  /** Rows {@code [r0, r1)} of an MXFP4 matvec (why the row loop is here: see {@link #matvecBf16}). */
+  private static void matvecMxfp4(
+      Mxfp4Matrix m, float[] bias, float[] xp, float[] out, int outOff, int r0, int r1, Scratch s) {
     int nb = m.cols() / BLOCK;
     MemorySegment blocks = m.blocks();
     MemorySegment scales = m.scales();
-    long bBase = (long) r * nb * 16;
-    long sBase = (long) r * nb;
-    FloatVector acc0 = FloatVector.zero(F);
-    FloatVector acc1 = acc0;
-    for (int b = 0; b < nb; b++) {
-      ByteVector packed = ByteVector.fromMemorySegment(B, blocks, bBase + 16L * b, LE);
-      IntVector lo = pairs(packed.and((byte) 0x0F).selectFrom(FP4_X2));
-      IntVector hi = pairs(highNibbles(packed).selectFrom(FP4_X2));
-      int c = b * BLOCK;
-      FloatVector sum = lowHalf(lo).mul(FloatVector.fromArray(F, xp, c));
-      sum = highHalf(lo).fma(FloatVector.fromArray(F, xp, c + L), sum);
-      sum = lowHalf(hi).fma(FloatVector.fromArray(F, xp, c + 2 * L), sum);
-      sum = highHalf(hi).fma(FloatVector.fromArray(F, xp, c + 3 * L), sum);
-      float scale = HALF_SCALE[scales.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sBase + b) & 0xFF];
-      if ((b & 1) == 0) {
-        acc0 = sum.fma(FloatVector.broadcast(F, scale), acc0);
-      } else {
-        acc1 = sum.fma(FloatVector.broadcast(F, scale), acc1);
+    for (int r = r0; r < r1; r++) {
+      long bBase = (long) r * nb * 16;
+      long sBase = (long) r * nb;
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = acc0;
+      for (int b = 0; b < nb; b++) {
+        ByteVector packed = ByteVector.fromMemorySegment(B, blocks, bBase + 16L * b, LE);
+        IntVector lo = pairs(packed.and((byte) 0x0F).selectFrom(FP4_X2));
+        IntVector hi = pairs(highNibbles(packed).selectFrom(FP4_X2));
+        int c = b * BLOCK;
+        FloatVector sum = lowHalf(lo).mul(FloatVector.fromArray(F, xp, c));
+        sum = highHalf(lo).fma(FloatVector.fromArray(F, xp, c + L), sum);
+        sum = lowHalf(hi).fma(FloatVector.fromArray(F, xp, c + 2 * L), sum);
+        sum = highHalf(hi).fma(FloatVector.fromArray(F, xp, c + 3 * L), sum);
+        float scale = HALF_SCALE[scales.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sBase + b) & 0xFF];
+        if ((b & 1) == 0) {
+          acc0 = sum.fma(FloatVector.broadcast(F, scale), acc0);
+        } else {
+          acc1 = sum.fma(FloatVector.broadcast(F, scale), acc1);
+        }
       }
+      acc0.add(acc1).intoArray(s.lanes, 0);
+      out[outOff + r] = lanes(s) + biasOf(bias, r);
     }
-    acc0.add(acc1).intoArray(s.lanes, 0);
-    return lanes(s);
   }
 
   /**
