@@ -125,7 +125,8 @@ final class GenerateCommand implements Callable<Integer> {
         .put("generated_tokens", s.generatedTokens())
         .put("ttft_s", s.timeToFirstTokenNanos() / 1e9)
         .put("prefill_tokens_per_s", s.prefillTokensPerSecond())
-        .put("decode_tokens_per_s", s.decodeTokensPerSecond());
+        .put("decode_tokens_per_s", s.decodeTokensPerSecond())
+        .put("seed", s.seed());
     return root;
   }
 }

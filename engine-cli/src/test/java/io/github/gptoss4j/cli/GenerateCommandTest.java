@@ -101,6 +101,7 @@ class GenerateCommandTest {
     assertEquals(5, stats.get("generated_tokens").asInt());
     assertTrue(stats.get("prompt_tokens").asInt() > 10, stats.toString());
     assertEquals(0, stats.get("cached_tokens").asInt());
+    assertEquals(1, stats.get("seed").asLong(), "the seed that replays the run");
     for (String field : List.of("ttft_s", "prefill_tokens_per_s", "decode_tokens_per_s")) {
       assertTrue(stats.get(field).asDouble() > 0, field + ": " + stats);
     }

@@ -262,7 +262,8 @@ final class Generation {
         generated,
         Math.max(firstTokenNanos, 0),
         perSecond(prefillTokens, prefillNanos),
-        perSecond(decodeSteps, decodeNanos));
+        perSecond(decodeSteps, decodeNanos),
+        sampler.seed());
   }
 
   private static double perSecond(int tokens, long nanos) {

@@ -9,6 +9,8 @@ package io.github.gptoss4j.generate;
  * @param timeToFirstTokenNanos from the start of the call to the first generated token
  * @param prefillTokensPerSecond prompt tokens actually run ({@code promptTokens - cachedTokens}) per second
  * @param decodeTokensPerSecond generated tokens after the first, per second (0 with fewer than two)
+ * @param seed the sampler's seed: the one requested, or the one picked when none was, so that
+ *     {@code SamplingOptions.builder().seed(seed)} replays the run
  */
 public record Stats(
     int promptTokens,
@@ -16,4 +18,5 @@ public record Stats(
     int generatedTokens,
     long timeToFirstTokenNanos,
     double prefillTokensPerSecond,
-    double decodeTokensPerSecond) {}
+    double decodeTokensPerSecond,
+    long seed) {}

@@ -56,6 +56,20 @@ class ChatSessionModelTest {
   }
 
   @Test
+  void anUnseededRunReportsTheSeedThatReplaysIt() {
+    GenerationRequest unseeded = GenerationRequest.builder()
+        .user("Tell me a story")
+        .maxTokens(8)
+        .sampling(SamplingOptions.builder().temperature(0.8).topP(0.95).build())
+        .build();
+    GenerationResult first;
+    try (ChatSession session = model.newSession()) {
+      first = session.generate(unseeded);
+    }
+    assertEquals(first.tokens(), tokens(model, request("Tell me a story", first.stats().seed(), 8)));
+  }
+
+  @Test
   void tokensDoNotDependOnTheThreadCount() {
     GenerationRequest request = request("Count to ten", 7, 6);
     try (GptOss one = GptOss.load(SynthModel.dir(), ModelOptions.builder().threads(1).build());
