@@ -3,7 +3,6 @@ package io.github.gptoss4j.generate;
 import io.github.gptoss4j.checkpoint.Checkpoint;
 import io.github.gptoss4j.checkpoint.GptOssConfig;
 import io.github.gptoss4j.harmony.HarmonyEncoding;
-import io.github.gptoss4j.kernels.KernelException;
 import io.github.gptoss4j.kernels.KernelProvider;
 import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.model.KvCache;
@@ -73,7 +72,7 @@ public final class GptOss implements AutoCloseable {
     Checkpoint checkpoint = Checkpoint.open(dir);
     Kernels kernels = null;
     try {
-      kernels = options.threads() == 0 ? null : kernels(options.threads());
+      kernels = options.threads() == 0 ? null : KernelProvider.create(options.threads());
       Transformer transformer =
           new Transformer(checkpoint.weights(), kernels == null ? Kernels.get() : kernels);
       Kernels owned = kernels;
@@ -138,14 +137,6 @@ public final class GptOss implements AutoCloseable {
     return lo;
   }
 
-  /** Kernels with their own pool; the best implementation this JVM supports. */
-  private static Kernels kernels(int threads) {
-    try {
-      return KernelProvider.create(KernelProvider.Impl.VECTOR, threads);
-    } catch (KernelException e) {
-      return KernelProvider.create(KernelProvider.Impl.SCALAR, threads);
-    }
-  }
 
   private static void close(Checkpoint checkpoint, Kernels kernels) {
     try (checkpoint) {

@@ -20,12 +20,24 @@ public final class KernelProvider {
   }
 
   private static final class Default {
-    static final Kernels INSTANCE = create(chosenImpl(), chosenThreads());
+    // Chosen once, so the fallback warning appears once per JVM.
+    static final Impl IMPL = chosenImpl();
+    static final Kernels INSTANCE = create(IMPL, chosenThreads());
   }
 
   /** The shared default kernels, created on first use and kept for the life of the JVM. */
   public static Kernels get() {
     return Default.INSTANCE;
+  }
+
+  /**
+   * New kernels of the implementation {@link #get()} uses (forced by {@code gptoss.kernels}, else the best
+   * available) with their own pool of {@code threads} threads; close them when done.
+   *
+   * @throws KernelException if {@code threads < 1}
+   */
+  public static Kernels create(int threads) {
+    return create(Default.IMPL, threads);
   }
 
   /**

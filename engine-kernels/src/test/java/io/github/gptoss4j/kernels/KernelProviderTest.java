@@ -29,6 +29,15 @@ class KernelProviderTest {
   }
 
   @Test
+  void aThreadCountAloneKeepsTheDefaultImplementation() {
+    try (Kernels k = KernelProvider.create(3)) {
+      assertEquals(Kernels.get().name(), k.name());
+      assertEquals(3, k.threads());
+    }
+    assertThrows(KernelException.class, () -> KernelProvider.create(0));
+  }
+
+  @Test
   void propertiesAreParsedWithClearErrors() {
     String oldKernels = System.getProperty("gptoss.kernels");
     String oldThreads = System.getProperty("gptoss.threads");
