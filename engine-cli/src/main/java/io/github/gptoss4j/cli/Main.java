@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "gptoss4j 0.1.0-SNAPSHOT",
     description = "Pure-Java inference for OpenAI's gpt-oss models.",
-    subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, ChatCommand.class, LogitsCommand.class, InspectCommand.class, SynthCommand.class, HarmonyCommand.class, BenchCommand.class, TokenizeCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, ChatCommand.class, LogitsCommand.class, InspectCommand.class, SynthCommand.class, HarmonyCommand.class, BenchCommand.class, TokenizeCommand.class, ServeCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
