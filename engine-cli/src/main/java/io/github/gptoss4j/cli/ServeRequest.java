@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One OpenAI Chat Completions request body, read into a Generator request. Every field is checked; a bad one is
@@ -43,15 +46,11 @@ record ServeRequest(GenerationRequest generation, boolean stream, boolean includ
     }
     tools(body, request);
     request.sampling(sampling(body));
-    Long maxTokens = integer(body, "max_completion_tokens");
-    String maxTokensField = "max_completion_tokens";
-    if (maxTokens == null) {
-      maxTokens = integer(body, "max_tokens");
-      maxTokensField = "max_tokens";
-    }
+    // max_completion_tokens is OpenAI's current name, max_tokens the older one most clients still send.
+    String maxTokensField = field(body, "max_completion_tokens") != null ? "max_completion_tokens" : "max_tokens";
+    Integer maxTokens = int32(body, maxTokensField);
     if (maxTokens != null) {
-      long n = maxTokens;
-      apply(maxTokensField, () -> request.maxTokens((int) Math.clamp(n, Integer.MIN_VALUE, Integer.MAX_VALUE)));
+      apply(maxTokensField, () -> request.maxTokens(maxTokens));
     } else if (demo) {
       request.maxTokens(GenerationOptions.DEMO_MAX_TOKENS);
     }
@@ -220,7 +219,7 @@ record ServeRequest(GenerationRequest generation, boolean stream, boolean includ
     SamplingOptions.Builder sampling = SamplingOptions.builder();
     option(body, "temperature", ServeRequest::number, sampling::temperature, sampling);
     option(body, "top_p", ServeRequest::number, sampling::topP, sampling);
-    option(body, "top_k", (b, f) -> toInt(integer(b, f), f), sampling::topK, sampling);
+    option(body, "top_k", ServeRequest::int32, sampling::topK, sampling);
     option(body, "min_p", ServeRequest::number, sampling::minP, sampling);
     option(body, "presence_penalty", ServeRequest::number, sampling::presencePenalty, sampling);
     option(body, "frequency_penalty", ServeRequest::number, sampling::frequencyPenalty, sampling);
@@ -229,7 +228,7 @@ record ServeRequest(GenerationRequest generation, boolean stream, boolean includ
   }
 
   /** Reads one sampling field, sets it and checks it at once, so the error names that field. */
-  private static <T> void option(JsonNode body, String field, java.util.function.BiFunction<JsonNode, String, T> read,
+  private static <T> void option(JsonNode body, String field, BiFunction<JsonNode, String, T> read,
       Consumer<T> set, SamplingOptions.Builder sampling) {
     T value = read.apply(body, field);
     if (value != null) {
@@ -295,41 +294,19 @@ record ServeRequest(GenerationRequest generation, boolean stream, boolean includ
   }
 
   private static String text(JsonNode node, String param, String name) {
-    JsonNode value = field(node, name);
-    if (value != null && !value.isTextual()) {
-      throw ServeException.invalid(param, param + " must be a string, got " + value);
-    }
-    return value == null ? null : value.asText();
-  }
-
-  private static String required(String value, String param) {
-    if (value == null) {
-      throw ServeException.invalid(param, param + " is required");
-    }
-    return value;
+    return typed(node, param, name, JsonNode::isTextual, "a string", JsonNode::asText);
   }
 
   private static Double number(JsonNode node, String name) {
-    JsonNode value = field(node, name);
-    if (value != null && !value.isNumber()) {
-      throw ServeException.invalid(name, name + " must be a number, got " + value);
-    }
-    return value == null ? null : value.asDouble();
+    return typed(node, name, name, JsonNode::isNumber, "a number", JsonNode::asDouble);
   }
 
   private static Long integer(JsonNode node, String name) {
-    JsonNode value = field(node, name);
-    if (value != null && !(value.isIntegralNumber() && value.canConvertToLong())) {
-      throw ServeException.invalid(name, name + " must be an integer, got " + value);
-    }
-    return value == null ? null : value.asLong();
+    return typed(node, name, name, v -> v.isIntegralNumber() && v.canConvertToLong(), "an integer", JsonNode::asLong);
   }
 
-  private static Integer toInt(Long value, String name) {
-    if (value != null && (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)) {
-      throw ServeException.invalid(name, name + " is out of range, got " + value);
-    }
-    return value == null ? null : value.intValue();
+  private static Integer int32(JsonNode node, String name) {
+    return typed(node, name, name, v -> v.isIntegralNumber() && v.canConvertToInt(), "a 32-bit integer", JsonNode::asInt);
   }
 
   private static Boolean bool(JsonNode node, String name) {
@@ -337,10 +314,26 @@ record ServeRequest(GenerationRequest generation, boolean stream, boolean includ
   }
 
   private static Boolean bool(JsonNode node, String param, String name) {
+    return typed(node, param, name, JsonNode::isBoolean, "true or false", JsonNode::asBoolean);
+  }
+
+  /** The field {@code name} read by {@code read}; null if absent; a 400 naming {@code param} if not {@code ok}. */
+  private static <T> T typed(JsonNode node, String param, String name, Predicate<JsonNode> ok, String expected,
+      Function<JsonNode, T> read) {
     JsonNode value = field(node, name);
-    if (value != null && !value.isBoolean()) {
-      throw ServeException.invalid(param, param + " must be true or false, got " + value);
+    if (value == null) {
+      return null;
     }
-    return value == null ? null : value.asBoolean();
+    if (!ok.test(value)) {
+      throw ServeException.invalid(param, param + " must be " + expected + ", got " + value);
+    }
+    return read.apply(value);
+  }
+
+  private static String required(String value, String param) {
+    if (value == null) {
+      throw ServeException.invalid(param, param + " is required");
+    }
+    return value;
   }
 }
