@@ -10,6 +10,7 @@ import io.github.gptoss4j.generate.GenerationEvent.FinalDelta;
 import io.github.gptoss4j.generate.GenerationEvent.ReasoningDelta;
 import io.github.gptoss4j.generate.GenerationEvent.ToolCall;
 import io.github.gptoss4j.generate.Stats;
+import io.github.gptoss4j.generate.StopReason;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -98,6 +99,11 @@ final class ServeReply {
   /** Stats of the finished generation. */
   Stats stats() {
     return done.stats();
+  }
+
+  /** Why the generation ended, finer than {@link #finishReason()} (e.g. cancelled). */
+  StopReason stopReason() {
+    return done.stopReason();
   }
 
   /** OpenAI's finish reason: a tool call, the token limit, or a stop (end of answer, stop string, cancel). */

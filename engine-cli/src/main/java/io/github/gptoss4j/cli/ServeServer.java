@@ -241,7 +241,7 @@ final class ServeServer implements AutoCloseable {
     }
     log(String.format(Locale.ROOT, "serve: chat completion%s: %d prompt + %d completion tokens, %s, %.2f s",
         request.stream() ? " (stream)" : "", reply.stats().promptTokens(), reply.stats().generatedTokens(),
-        reply.finishReason(), (System.nanoTime() - start) / 1e9));
+        reply.stopReason().name().toLowerCase(Locale.ROOT), (System.nanoTime() - start) / 1e9));
   }
 
   /** Starts generating; what the Generator refuses before any work (e.g. the context is too small) is a 400. */
