@@ -55,19 +55,25 @@ final class ServeCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path dir = model;
-    if (dir == null) {
-      err.println(DemoModel.NOTICE);
-      dir = DemoModel.ensure(DemoModel.cacheDir(System.getenv(), System.getProperty("user.home")), err);
-    }
-    GptOss loaded = ModelLoading.load(dir, err);
     ServeServer server;
     try {
-      server = ServeServer.start(loaded, name(dir), model == null, address, parallel, err, verbose());
+      server = ServeServer.bind(address, parallel, err, verbose());
     } catch (IOException e) {
-      loaded.close();
       throw new CliException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
     }
+    Path dir = model;
+    GptOss loaded;
+    try {
+      if (dir == null) {
+        err.println(DemoModel.NOTICE);
+        dir = DemoModel.ensure(DemoModel.cacheDir(System.getenv(), System.getProperty("user.home")), err);
+      }
+      loaded = ModelLoading.load(dir, err);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    server.serve(loaded, name(dir), model == null);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       err.println("stopping");

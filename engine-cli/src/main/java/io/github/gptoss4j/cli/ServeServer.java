@@ -43,23 +43,20 @@ final class ServeServer implements AutoCloseable {
   private static final String ROUTES = "POST /v1/chat/completions, GET /v1/models, GET /health";
   private static final String JSON_TYPE = "application/json";
 
+  /** The model being served, set once it is loaded. */
+  private record Served(GptOss model, String name, boolean demo) {}
+
   private final HttpServer http;
-  private final GptOss model;
-  private final String modelName;
-  private final boolean demo;
   private final PrintWriter log;
   private final boolean verbose;
   private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
   private final ExecutorService generations;
   private final Set<ChatSession> active = ConcurrentHashMap.newKeySet();
+  private volatile Served served;
   private volatile boolean closing;
 
-  private ServeServer(HttpServer http, GptOss model, String modelName, boolean demo, int parallel, PrintWriter log,
-      boolean verbose) {
+  private ServeServer(HttpServer http, int parallel, PrintWriter log, boolean verbose) {
     this.http = http;
-    this.model = model;
-    this.modelName = modelName;
-    this.demo = demo;
     this.log = log;
     this.verbose = verbose;
     AtomicInteger n = new AtomicInteger();
@@ -71,23 +68,32 @@ final class ServeServer implements AutoCloseable {
   }
 
   /**
-   * Binds {@code address} (port 0: any free port) and starts answering.
+   * Binds {@code address} (port 0: any free port) and starts answering, before the model is loaded: a taken
+   * port fails at once, and until {@link #serve} every route answers 503 (health checks see "loading").
    *
-   * @param modelName the id {@code /v1/models} lists and answers carry
-   * @param demo whether the model is the demo (see {@link ServeRequest#parse})
    * @param parallel most generations at a time
    * @param log where one line per completion and server errors go
    * @param verbose whether server errors are logged with their stack trace
    * @throws IOException if the address cannot be bound
    */
-  static ServeServer start(GptOss model, String modelName, boolean demo, InetSocketAddress address, int parallel,
-      PrintWriter log, boolean verbose) throws IOException {
+  static ServeServer bind(InetSocketAddress address, int parallel, PrintWriter log, boolean verbose)
+      throws IOException {
     HttpServer http = HttpServer.create(address, 0);
-    ServeServer server = new ServeServer(http, model, modelName, demo, parallel, log, verbose);
+    ServeServer server = new ServeServer(http, parallel, log, verbose);
     http.createContext("/", server::handle);
     http.setExecutor(server.requests);
     http.start();
     return server;
+  }
+
+  /**
+   * Serves {@code model} from now on.
+   *
+   * @param name the id {@code /v1/models} lists and answers carry
+   * @param demo whether the model is the demo (see {@link ServeRequest#parse})
+   */
+  void serve(GptOss model, String name, boolean demo) {
+    served = new Served(model, name, demo);
   }
 
   /** The server's base URL, e.g. {@code http://127.0.0.1:8080}. */
@@ -141,17 +147,21 @@ final class ServeServer implements AutoCloseable {
   }
 
   private void route(HttpExchange exchange) throws IOException {
+    Served served = this.served;
+    if (served == null) {
+      throw new ServeException(503, "server_error", null, "the model is loading; try again shortly");
+    }
     String path = exchange.getRequestURI().getPath();
     switch (path) {
       case "/v1/chat/completions" -> {
         requireMethod(exchange, "POST");
-        complete(exchange, ServeRequest.parse(readJson(exchange), demo));
+        complete(exchange, served, ServeRequest.parse(readJson(exchange), served.demo()));
       }
       case "/v1/models" -> {
         requireMethod(exchange, "GET");
         ObjectNode models = ServeReply.JSON.createObjectNode().put("object", "list");
         models.putArray("data").addObject()
-            .put("id", modelName).put("object", "model").put("created", 0).put("owned_by", "gptoss4j");
+            .put("id", served.name()).put("object", "model").put("created", 0).put("owned_by", "gptoss4j");
         send(exchange, 200, models);
       }
       case "/health" -> {
@@ -198,9 +208,9 @@ final class ServeServer implements AutoCloseable {
   }
 
   /** Runs the generation on the pool and waits for it, so at most {@code parallel} run at once. */
-  private void complete(HttpExchange exchange, ServeRequest request) throws IOException {
+  private void complete(HttpExchange exchange, Served served, ServeRequest request) throws IOException {
     Future<?> done = generations.submit(() -> {
-      generate(exchange, request);
+      generate(exchange, served, request);
       return null;
     });
     try {
@@ -218,10 +228,10 @@ final class ServeServer implements AutoCloseable {
     }
   }
 
-  private void generate(HttpExchange exchange, ServeRequest request) throws IOException {
+  private void generate(HttpExchange exchange, Served served, ServeRequest request) throws IOException {
     long start = System.nanoTime();
-    ServeReply reply = new ServeReply(request.model() == null ? modelName : request.model());
-    try (ChatSession session = model.newSession()) {
+    ServeReply reply = new ServeReply(request.model() == null ? served.name() : request.model());
+    try (ChatSession session = served.model().newSession()) {
       active.add(session);
       try {
         if (closing) {

@@ -1,8 +1,12 @@
 package io.github.gptoss4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +20,30 @@ class ServeCommandTest {
     CliRun port = CliRun.of("serve", "--port", "70000");
     assertEquals(1, port.code());
     assertTrue(port.err().contains("--port must be in [0, 65535], got 70000"), port.err());
+  }
+
+  @Test
+  void aTakenPortFailsBeforeTheModelIsLoaded() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CliRun run = CliRun.of("serve", "--port", Integer.toString(taken.getLocalPort()));
+      assertEquals(1, run.code());
+      assertTrue(run.err().startsWith("gptoss serve: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "), run.err());
+      assertFalse(run.err().contains("demo model"), run.err());
+    }
+  }
+
+  @Test
+  void aModelThatCannotBeLoadedIsAnErrorAndFreesThePort() throws IOException {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    CliRun run = CliRun.of("serve", "--port", Integer.toString(port), "--model", "/nonexistent/gpt-oss");
+    assertEquals(1, run.code());
+    assertTrue(run.err().startsWith("gptoss serve: ") && run.err().contains("/nonexistent/gpt-oss"), run.err());
+    try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      assertEquals(port, again.getLocalPort());
+    }
   }
 
   @Test

@@ -52,8 +52,24 @@ class ServeServerTest {
   static void start() throws IOException {
     Path dir = DemoModel.ensure(cache, new PrintWriter(new StringWriter()));
     model = GptOss.load(dir);
-    server = ServeServer.start(model, "demo-v1", true, new InetSocketAddress("127.0.0.1", 0), 1, new PrintWriter(LOG),
-        false);
+    server = loopback(1, new PrintWriter(LOG));
+    server.serve(model, "demo-v1", true);
+  }
+
+  private static ServeServer loopback(int parallel, PrintWriter log) throws IOException {
+    return ServeServer.bind(new InetSocketAddress("127.0.0.1", 0), parallel, log, false);
+  }
+
+  @Test
+  void untilTheModelIsLoadedEveryRouteIs503() throws Exception {
+    try (ServeServer loading = loopback(1, new PrintWriter(new StringWriter()))) {
+      HttpResponse<String> health = send(HttpRequest.newBuilder(loading.url().resolve("/health")).GET());
+      assertEquals(503, health.statusCode());
+      assertTrue(json(health).get("error").get("message").asText().contains("loading"), health.body());
+      HttpResponse<String> chat = send(HttpRequest.newBuilder(loading.url().resolve("/v1/chat/completions"))
+          .POST(HttpRequest.BodyPublishers.ofString(chat(""))));
+      assertEquals(503, chat.statusCode());
+    }
   }
 
   @AfterAll
@@ -230,8 +246,8 @@ class ServeServerTest {
   void concurrentRequestsWithASeedGiveWhatTheyGiveOneAfterAnother() throws Exception {
     String body = chat(", \"max_tokens\": 6, \"seed\": 5");
     String alone = content(post("/v1/chat/completions", body));
-    try (ServeServer two = ServeServer.start(model, "demo-v1", true, new InetSocketAddress("127.0.0.1", 0), 2,
-        new PrintWriter(new StringWriter()), false)) {
+    try (ServeServer two = loopback(2, new PrintWriter(new StringWriter()))) {
+      two.serve(model, "demo-v1", true);
       HttpRequest request = HttpRequest.newBuilder(two.url().resolve("/v1/chat/completions"))
           .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)).build();
       var first = CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
