@@ -1,0 +1,56 @@
+package io.github.gptoss4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gptoss bench} prints a table and writes the JSON shape outside checks read. */
+class BenchCommandTest {
+  private static final Path FIXTURE = Path.of("../engine-core/src/test/resources/tiny-gpt-oss");
+
+  @TempDir Path dir;
+
+  @Test
+  void writesTheDocumentedJsonShape() throws IOException {
+    Path json = dir.resolve("bench.json");
+    CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "8", "--gen-tokens", "4",
+        "--depth", "0,16", "--reps", "2", "--json", json.toString());
+    assertEquals(0, run.code(), run.err());
+    JsonNode r = new ObjectMapper().readTree(json.toFile());
+    assertTrue(r.get("threads").asInt() >= 1);
+    for (String key : new String[] {"open_s", "ttft_s", "stream_gb_per_s"}) {
+      assertTrue(r.get(key).asDouble() > 0, key + " in " + r);
+    }
+    assertTrue(r.get("peak_rss_bytes").asLong() > 0);
+    assertEquals(8, r.get("prefill").get("tokens").asInt());
+    assertSpread(r.get("prefill").get("tokens_per_s"));
+    JsonNode decode = r.get("decode");
+    assertEquals(2, decode.size());
+    assertEquals(0, decode.get(0).get("depth").asInt());
+    assertEquals(16, decode.get(1).get("depth").asInt());
+    assertEquals(4, decode.get(1).get("tokens").asInt());
+    assertSpread(decode.get(1).get("tokens_per_s"));
+    assertTrue(decode.get(1).get("bytes_per_token").asLong() > decode.get(0).get("bytes_per_token").asLong(),
+        "a deeper context reads more KV bytes per token");
+  }
+
+  @Test
+  void invalidSettingsAreOneClearLine() {
+    CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--reps", "0");
+    assertEquals(1, run.code());
+    assertTrue(run.err().startsWith("gptoss bench: ") && run.err().contains("reps"), run.err());
+  }
+
+  private static void assertSpread(JsonNode s) {
+    double min = s.get("min").asDouble();
+    double median = s.get("median").asDouble();
+    double max = s.get("max").asDouble();
+    assertTrue(0 < min && min <= median && median <= max, s.toString());
+  }
+}
