@@ -62,8 +62,11 @@ public final class StreamProbe {
     }
   }
 
-  /** Four independent accumulators keep several loads in flight. */
-  private static float sum(MemorySegment segment) {
+  /**
+   * Sum of a segment read as floats (its size a multiple of four vectors): the read loop of every bandwidth
+   * probe. Four independent accumulators keep several loads in flight.
+   */
+  public static float sum(MemorySegment segment) {
     FloatVector a = FloatVector.zero(F);
     FloatVector b = FloatVector.zero(F);
     FloatVector c = FloatVector.zero(F);

@@ -1,5 +1,6 @@
 package io.github.gptoss4j.bench.kernels;
 
+import io.github.gptoss4j.bench.StreamProbe;
 import io.github.gptoss4j.kernels.KernelProvider;
 import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.kernels.WeightMatrix;
@@ -7,10 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.ByteOrder;
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One-thread kernel throughput per CPU-second (thread CPU time, not wall time), with the stream-read probe
@@ -22,7 +20,6 @@ import jdk.incubator.vector.VectorSpecies;
  * io.github.gptoss4j.bench.kernels.CpuTimeProbe [rounds]}
  */
 public final class CpuTimeProbe {
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
   /** Tokens of the prefill case (one MXFP4 expert × a 512-token block, as MatmulBench). */
   private static final int PREFILL = 512;
@@ -52,7 +49,7 @@ public final class CpuTimeProbe {
       float sink = 0;
       for (int r = 0; r < rounds + 2; r++) { // the first two rounds warm up
         long t0 = MX.getCurrentThreadCpuTime();
-        sink += sum(big) + sum(big);
+        sink += StreamProbe.sum(big) + StreamProbe.sum(big);
         long t1 = MX.getCurrentThreadCpuTime();
         for (int i = 0; i < 48; i++) {
           kernels.matmul(experts[i % experts.length], null, x, 0, 1, out, 0);
@@ -87,16 +84,5 @@ public final class CpuTimeProbe {
     double[] c = a.clone();
     Arrays.sort(c);
     return c[c.length / 2];
-  }
-
-  private static float sum(MemorySegment m) {
-    FloatVector a = FloatVector.zero(F);
-    FloatVector b = a;
-    long step = F.vectorByteSize();
-    for (long i = 0; i < m.byteSize(); i += 2 * step) {
-      a = a.add(FloatVector.fromMemorySegment(F, m, i, ByteOrder.LITTLE_ENDIAN));
-      b = b.add(FloatVector.fromMemorySegment(F, m, i + step, ByteOrder.LITTLE_ENDIAN));
-    }
-    return a.add(b).lane(0);
   }
 }

@@ -1,11 +1,9 @@
 package io.github.gptoss4j.bench.kernels;
 
+import io.github.gptoss4j.bench.StreamProbe;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,7 +24,6 @@ import org.openjdk.jmh.annotations.TearDown;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 @State(Scope.Thread)
 public class StreamBench {
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final long BYTES = 512L << 20;
 
   private Arena arena;
@@ -41,19 +38,7 @@ public class StreamBench {
 
   @Benchmark
   public float sum() {
-    FloatVector a = FloatVector.zero(F);
-    FloatVector b = a;
-    FloatVector c = a;
-    FloatVector d = a;
-    long step = F.vectorByteSize();
-    ByteOrder le = ByteOrder.LITTLE_ENDIAN;
-    for (long i = 0; i < BYTES; i += 4 * step) {
-      a = a.add(FloatVector.fromMemorySegment(F, segment, i, le));
-      b = b.add(FloatVector.fromMemorySegment(F, segment, i + step, le));
-      c = c.add(FloatVector.fromMemorySegment(F, segment, i + 2 * step, le));
-      d = d.add(FloatVector.fromMemorySegment(F, segment, i + 3 * step, le));
-    }
-    return a.add(b).add(c.add(d)).lane(0);
+    return StreamProbe.sum(segment);
   }
 
   @TearDown(Level.Trial)
