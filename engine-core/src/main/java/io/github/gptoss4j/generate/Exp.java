@@ -11,20 +11,20 @@ package io.github.gptoss4j.generate;
  */
 final class Exp {
   private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-  static final float LOG2E = 1.44269504088896341f;
+  private static final float LOG2E = 1.44269504088896341f;
   // Adding 1.5 * 2^23 rounds to an integer held in the low mantissa bits.
-  static final float ROUNDER = 12582912f;
-  static final int ROUNDER_BITS = 0x4B400000;
+  private static final float ROUNDER = 12582912f;
+  private static final int ROUNDER_BITS = 0x4B400000;
   // ln 2 split in two so that n * LN2_HI is exact.
-  static final float LN2_HI = 0.693359375f;
-  static final float LN2_LO = -2.12194440e-4f;
+  private static final float LN2_HI = 0.693359375f;
+  private static final float LN2_LO = -2.12194440e-4f;
   // Cephes' minimax polynomial for (exp(r) - 1 - r) / r^2 on [-ln 2 / 2, ln 2 / 2], highest degree first.
-  static final float P0 = 1.9875691500e-4f;
-  static final float P1 = 1.3981999507e-3f;
-  static final float P2 = 8.3334519073e-3f;
-  static final float P3 = 4.1665795894e-2f;
-  static final float P4 = 1.6666665459e-1f;
-  static final float P5 = 5.0000001201e-1f;
+  private static final float P0 = 1.9875691500e-4f;
+  private static final float P1 = 1.3981999507e-3f;
+  private static final float P2 = 8.3334519073e-3f;
+  private static final float P3 = 4.1665795894e-2f;
+  private static final float P4 = 1.6666665459e-1f;
+  private static final float P5 = 5.0000001201e-1f;
   // Below this, 2^n would leave the normal range; the true value is under 2e-38 of the maximum's weight.
   static final float MIN_ARG = -87f;
 

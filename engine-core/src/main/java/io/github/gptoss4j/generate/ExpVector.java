@@ -1,27 +1,16 @@
 package io.github.gptoss4j.generate;
 
-import static io.github.gptoss4j.generate.Exp.LN2_HI;
-import static io.github.gptoss4j.generate.Exp.LN2_LO;
-import static io.github.gptoss4j.generate.Exp.LOG2E;
 import static io.github.gptoss4j.generate.Exp.MIN_ARG;
-import static io.github.gptoss4j.generate.Exp.P0;
-import static io.github.gptoss4j.generate.Exp.P1;
-import static io.github.gptoss4j.generate.Exp.P2;
-import static io.github.gptoss4j.generate.Exp.P3;
-import static io.github.gptoss4j.generate.Exp.P4;
-import static io.github.gptoss4j.generate.Exp.P5;
-import static io.github.gptoss4j.generate.Exp.ROUNDER;
-import static io.github.gptoss4j.generate.Exp.ROUNDER_BITS;
 
+import io.github.gptoss4j.kernels.VectorExp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector-API loops of {@link Exp}, lane for lane the same operations as its scalar form; a class of its
- * own so that nothing loads the Vector API when the module is absent.
+ * The Vector-API loops of {@link Exp}: the kernels' {@link VectorExp}, lane for lane the same operations as
+ * Exp's scalar form; a class of its own so that nothing loads the Vector API when the module is absent.
  */
 final class ExpVector {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -36,18 +25,7 @@ final class ExpVector {
     for (int bound = F.loopBound(n); i < bound; i += F.length()) {
       FloatVector a = FloatVector.fromArray(F, x, off + i).sub(max).div(t);
       var tooSmall = a.compare(VectorOperators.GE, MIN_ARG).not();
-      FloatVector k = a.fma(LOG2E, ROUNDER);
-      IntVector n2 =
-          k.reinterpretAsInts().sub(ROUNDER_BITS).add(127).lanewise(VectorOperators.LSHL, 23);
-      FloatVector nf = k.sub(ROUNDER);
-      FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), a);
-      r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r);
-      FloatVector p = r.fma(P0, P1);
-      p = p.fma(r, FloatVector.broadcast(F, P2));
-      p = p.fma(r, FloatVector.broadcast(F, P3));
-      p = p.fma(r, FloatVector.broadcast(F, P4));
-      p = p.fma(r, FloatVector.broadcast(F, P5));
-      FloatVector y = p.fma(r.mul(r), r).add(1f).mul(n2.reinterpretAsFloats());
+      FloatVector y = VectorExp.exp(a);
       y.blend(0f, tooSmall).intoArray(out, outOff + i);
     }
     return i;

@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>scores: per key, 8 FMA chains (one per head) over the key's dims, then a fixed 3-level blend/permute
  *       tree turns the 8 accumulators into one vector holding the 8 heads' scores (no per-key horizontal sum,
  *       no {@code reduceLanes}); the running maximum is a lane-wise max;
- *   <li>softmax: lane-wise {@code exp(score − max)} with the deterministic polynomial {@link #exp}, summed over
+ *   <li>softmax: lane-wise {@code exp(score − max)} with the deterministic polynomial {@link VectorExp#exp}, summed over
  *       keys in order, plus the sink's term;
  *   <li>values: per 8 dims, 8 accumulators (one per head) take {@code weight · value} over a block of keys, so
  *       each value vector is loaded once for all heads and the block stays in L1; the sums are divided by the
@@ -148,9 +148,9 @@ final class VectorAttention {
   private static void softmax(float[] buf, int n, int sink, int max, int inv, int sc) {
     FloatVector sinkV = FloatVector.fromArray(F, buf, sink);
     FloatVector m = FloatVector.fromArray(F, buf, max).max(sinkV);
-    FloatVector sum = exp(sinkV.sub(m));
+    FloatVector sum = VectorExp.exp(sinkV.sub(m));
     for (int j = 0; j < n; j++) {
-      FloatVector e = exp(FloatVector.fromArray(F, buf, sc + TILE * j).sub(m));
+      FloatVector e = VectorExp.exp(FloatVector.fromArray(F, buf, sc + TILE * j).sub(m));
       e.intoArray(buf, sc + TILE * j);
       sum = sum.add(e);
     }
@@ -197,35 +197,6 @@ final class VectorAttention {
         a7.intoArray(buf, acc + 7 * d + i);
       }
     }
-  }
-
-  private static final float LOG2E = 1.44269504088896341f;
-  private static final float LN2_HI = 0.693359375f;
-  private static final float LN2_LO = -2.12194440e-4f;
-  private static final float ROUNDER = 12582912f; // 1.5·2^23: adding and subtracting it rounds to an integer
-
-  /**
-   * e^x for x ≤ 0 (softmax arguments), Cephes' expf polynomial: about 1–2 ulp. Built from add, multiply and
-   * FMA only, so interpreted and compiled code give the same bits (the Vector API's EXP does not). Arguments
-   * below −87 give 2^−126·p (tiny, never denormal) instead of subnormal results.
-   */
-  static FloatVector exp(FloatVector x) {
-    x = x.max(-87.0f);
-    FloatVector shifted = x.fma(FloatVector.broadcast(F, LOG2E), FloatVector.broadcast(F, ROUNDER));
-    FloatVector n = shifted.sub(ROUNDER);
-    FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
-    r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
-    FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
-    p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
-    p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
-    p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
-    p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
-    p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
-    p = p.fma(r.mul(r), r).add(1f);
-    // 2^n from the integer sitting in the low mantissa bits of `shifted`
-    IntVector pow2 = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER)).add(127)
-        .lanewise(VectorOperators.LSHL, 23);
-    return p.mul(pow2.reinterpretAsFloats());
   }
 
   /** Eight bf16 values widened to f32 (small enough to be inlined everywhere). */

@@ -62,7 +62,7 @@ class VectorVsScalarTest {
     float[] ys = new float[8];
     for (float x = -87f; x <= 0f; x += 0.0137f) {
       java.util.Arrays.fill(xs, x);
-      VectorAttention.exp(jdk.incubator.vector.FloatVector.fromArray(VectorKernels.F, xs, 0)).intoArray(ys, 0);
+      VectorExp.exp(jdk.incubator.vector.FloatVector.fromArray(VectorKernels.F, xs, 0)).intoArray(ys, 0);
       double e = Math.exp(x);
       assertEquals(e, ys[0], 4 * Math.ulp((float) e), "exp(" + x + ")");
     }
