@@ -56,11 +56,9 @@ final class LogitsCommand implements Callable<Integer> {
       float[] logits = new float[Math.multiplyExact(tokens.length, vocab)];
       int maxBlock = mode == Mode.prefill ? Math.min(tokens.length, 512) : 8;
       try (Sequence seq = transformer.newSequence(KvType.F32, Long.MAX_VALUE, maxBlock)) {
-        float[] block = new float[maxBlock * vocab];
         for (int p = 0, i = 0; p < tokens.length; p += chunk(i, maxBlock), i++) {
           int n = Math.min(chunk(i, maxBlock), tokens.length - p);
-          transformer.forward(seq, tokens, p, n, block, true);
-          System.arraycopy(block, 0, logits, p * vocab, n * vocab);
+          transformer.forward(seq, tokens, p, n, logits, p * vocab, true);
         }
       }
       writeAtomically(logits, tokens.length, vocab);

@@ -83,6 +83,11 @@ public final class Transformer {
    * @throws ContextOverflowException when the tokens do not fit the context or the KV budget
    */
   public void forward(Sequence seq, int[] tokens, int off, int n, float[] logits, boolean allLogits) {
+    forward(seq, tokens, off, n, logits, 0, allLogits);
+  }
+
+  /** {@link #forward(Sequence, int[], int, int, float[], boolean)} writing the logits from {@code logitsOff}. */
+  public void forward(Sequence seq, int[] tokens, int off, int n, float[] logits, int logitsOff, boolean allLogits) {
     for (int i = off; i < off + n; i++) {
       if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
         throw new ModelException(
@@ -94,9 +99,9 @@ public final class Transformer {
       int block = Math.min(maxBlock, n - start);
       forwardBlock(seq, tokens, off + start, block);
       if (logits != null && allLogits) {
-        unembed(seq.activations, 0, block, logits, start * config.vocabSize());
+        unembed(seq.activations, 0, block, logits, logitsOff + start * config.vocabSize());
       } else if (logits != null && start + block == n) {
-        unembed(seq.activations, block - 1, 1, logits, 0);
+        unembed(seq.activations, block - 1, 1, logits, logitsOff);
       }
     }
   }
