@@ -48,6 +48,15 @@ final class Formats {
           dst[dstOff + c] = m.data().getAtIndex(F32, base + c);
         }
       }
+      case Q8Matrix m -> {
+        int nBlocks = cols / Q8Matrix.BLOCK;
+        for (int b = 0; b < nBlocks; b++) {
+          float d = m.scales().getAtIndex(F32, (long) r * nBlocks + b);
+          for (int i = 0; i < Q8Matrix.BLOCK; i++) {
+            dst[dstOff + 32 * b + i] = m.quants().get(ValueLayout.JAVA_BYTE, (long) r * cols + 32L * b + i) * d;
+          }
+        }
+      }
       case Mxfp4Matrix m -> {
         int nBlocks = cols / Mxfp4Matrix.BLOCK;
         long blockBase = (long) r * nBlocks * 16;
@@ -60,6 +69,53 @@ final class Formats {
             dst[dstOff + 32 * b + 2 * i + 1] = mxfp4((packed >>> 4) & 0xF, scale);
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Integer form of row {@code r} of an MXFP4 or Q8 matrix for {@link Precision#INT8}: element c is
+   * {@code q[c] · d[c/32]}. MXFP4 codes become doubled FP4 values (integers −12…12) with d = 2^(e−128), the
+   * halved scale (finite for every e); Q8 rows are copied as stored.
+   */
+  static void int8Row(WeightMatrix w, int r, byte[] q, float[] d) {
+    int cols = w.cols();
+    int nBlocks = cols / 32;
+    switch (w) {
+      case Q8Matrix m -> {
+        MemorySegment.copy(m.quants(), ValueLayout.JAVA_BYTE, (long) r * cols, q, 0, cols);
+        MemorySegment.copy(m.scales(), F32, (long) r * nBlocks * 4, d, 0, nBlocks);
+      }
+      case Mxfp4Matrix m -> {
+        for (int b = 0; b < nBlocks; b++) {
+          d[b] = Math.scalb(1f, (m.scales().get(ValueLayout.JAVA_BYTE, (long) r * nBlocks + b) & 0xFF) - 128);
+          for (int i = 0; i < 16; i++) {
+            int packed = m.blocks().get(ValueLayout.JAVA_BYTE, ((long) r * nBlocks + b) * 16 + i);
+            q[32 * b + 2 * i] = (byte) (2 * FP4[packed & 0xF]);
+            q[32 * b + 2 * i + 1] = (byte) (2 * FP4[(packed >>> 4) & 0xF]);
+          }
+        }
+      }
+      default -> throw new KernelException("int8 rows exist only for MXFP4 and Q8 matrices, not " + w);
+    }
+  }
+
+  /**
+   * Symmetric int8 quantisation of {@code n} values (a multiple of 32) in blocks of 32: {@code d = max|x| / 127},
+   * {@code q = rint(x / d)}, so |q| ≤ 127 and products of two quants fit 15 bits; an all-zero block gets d = 0.
+   */
+  static void quantizeQ8(float[] x, int xOff, int n, byte[] q, int qOff, float[] d, int dOff) {
+    for (int b = 0; b < n / 32; b++) {
+      int base = xOff + 32 * b;
+      float amax = 0f;
+      for (int i = 0; i < 32; i++) {
+        amax = Math.max(amax, Math.abs(x[base + i]));
+      }
+      float scale = amax / 127f;
+      d[dOff + b] = scale;
+      for (int i = 0; i < 32; i++) {
+        float v = scale == 0f ? 0f : x[base + i] / scale;
+        q[qOff + 32 * b + i] = (byte) Math.clamp((long) Math.rint(v), -127, 127);
       }
     }
   }

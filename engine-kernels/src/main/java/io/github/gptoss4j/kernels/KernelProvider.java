@@ -22,7 +22,7 @@ public final class KernelProvider {
   private static final class Default {
     // Chosen once, so the fallback warning appears once per JVM.
     static final Impl IMPL = chosenImpl();
-    static final Kernels INSTANCE = create(IMPL, chosenThreads());
+    static final Kernels INSTANCE = create(IMPL, chosenThreads(), Precision.EXACT);
   }
 
   /** The shared default kernels, created on first use and kept for the life of the JVM. */
@@ -37,7 +37,16 @@ public final class KernelProvider {
    * @throws KernelException if {@code threads < 1}
    */
   public static Kernels create(int threads) {
-    return create(Default.IMPL, threads);
+    return create(Default.IMPL, threads, Precision.EXACT);
+  }
+
+  /**
+   * Like {@link #create(int)}, computing matmuls with the given {@link Precision}.
+   *
+   * @throws KernelException if {@code threads < 1}
+   */
+  public static Kernels create(int threads, Precision precision) {
+    return create(Default.IMPL, threads, precision);
   }
 
   /**
@@ -46,17 +55,27 @@ public final class KernelProvider {
    * @throws KernelException if {@code threads < 1}, or VECTOR is asked for but the Vector API is unavailable
    */
   public static Kernels create(Impl impl, int threads) {
+    return create(impl, threads, Precision.EXACT);
+  }
+
+  /**
+   * New kernels with their own thread pool and the given matmul {@link Precision} (close them when done).
+   *
+   * @throws KernelException if {@code threads < 1}, or VECTOR is asked for but the Vector API is unavailable
+   */
+  public static Kernels create(Impl impl, int threads, Precision precision) {
+    java.util.Objects.requireNonNull(precision, "precision");
     if (threads < 1) {
       throw new KernelException("kernel thread count must be at least 1, got " + threads);
     }
     return switch (impl) {
-      case SCALAR -> new ScalarKernels(threads);
+      case SCALAR -> new ScalarKernels(threads, precision);
       case VECTOR -> {
         String why = vectorUnavailableReason();
         if (why != null) {
           throw new KernelException("vector kernels requested but unavailable: " + why);
         }
-        yield new VectorKernels(threads);
+        yield new VectorKernels(threads, precision);
       }
     };
   }

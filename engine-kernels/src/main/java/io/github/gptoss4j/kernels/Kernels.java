@@ -26,10 +26,14 @@ public interface Kernels extends AutoCloseable {
   /** Number of threads work is split over. */
   int threads();
 
+  /** How matmuls treat activations: {@link Precision#EXACT} unless these kernels were created for INT8. */
+  Precision precision();
+
   /**
    * {@code out[t][r] = bias[r] + Σ_c w[r][c] · x[t][c]} for {@code t < tokens}: x is {@code [tokens, w.cols()]}
    * at {@code xOff}, out is {@code [tokens, w.rows()]} at {@code outOff}; {@code bias} may be null.
-   * Each weight block is read (and for MXFP4 dequantised) once for all tokens.
+   * Each weight block is read (and for MXFP4 dequantised) once for all tokens. With {@link Precision#INT8}
+   * kernels, x is first quantised per 32-column block for MXFP4 and {@link Q8Matrix} weights.
    */
   void matmul(WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff);
 

@@ -10,11 +10,18 @@ import java.lang.foreign.MemorySegment;
 class ScalarKernels implements Kernels {
 
   final WorkerPool pool;
+  final Precision precision;
   private final Scratch[] scratch;
   private final MatmulJob matmulJob = new MatmulJob();
   private final AttentionJob attentionJob = new AttentionJob();
 
-  ScalarKernels(int threads) {
+  /** Activations of the current INT8 matmul, quantised per 32-block in natural order; guarded by the pool lock. */
+  byte[] xq = new byte[0];
+
+  float[] xd = new float[0];
+
+  ScalarKernels(int threads, Precision precision) {
+    this.precision = precision;
     pool = new WorkerPool(threads);
     scratch = new Scratch[threads];
     for (int i = 0; i < threads; i++) {
@@ -37,6 +44,11 @@ class ScalarKernels implements Kernels {
     return pool.threads();
   }
 
+  @Override
+  public Precision precision() {
+    return precision;
+  }
+
   // ---------------------------------------------------------------- matmul
 
   @Override
@@ -54,6 +66,9 @@ class ScalarKernels implements Kernels {
     int chunks = (w.rows() + rowsPerChunk - 1) / rowsPerChunk;
     pool.lock().lock();
     try {
+      if (int8(w)) {
+        quantizeActivations(x, xOff, tokens * w.cols());
+      }
       beforeMatmul(w, x, xOff, tokens);
       matmulJob.set(w, bias, x, xOff, tokens, out, outOff, rowsPerChunk);
       pool.run(chunks, matmulJob);
@@ -67,6 +82,19 @@ class ScalarKernels implements Kernels {
   private int rowsPerChunk(int rows) {
     int target = (rows + threads() * 16 - 1) / (threads() * 16);
     return Math.max(rowGroup(), Math.clamp(target, 4, 256) / rowGroup() * rowGroup());
+  }
+
+  /** Whether this matmul quantises its activations ({@link Precision#INT8} with MXFP4 or Q8 weights). */
+  final boolean int8(WeightMatrix w) {
+    return precision == Precision.INT8 && (w instanceof Mxfp4Matrix || w instanceof Q8Matrix);
+  }
+
+  private void quantizeActivations(float[] x, int xOff, int n) {
+    if (xq.length < n) {
+      xq = new byte[n];
+      xd = new float[n / 32];
+    }
+    Formats.quantizeQ8(x, xOff, n, xq, 0, xd, 0);
   }
 
   /** Runs once per matmul call, under the pool lock, before the rows are split over threads. */
@@ -83,12 +111,38 @@ class ScalarKernels implements Kernels {
       Scratch s) {
     int cols = w.cols();
     int rows = w.rows();
+    if (int8(w)) {
+      int8Rows(w, bias, tokens, out, outOff, r0, r1, s);
+      return;
+    }
     float[] row = s.row(cols);
     for (int r = r0; r < r1; r++) {
       Formats.decodeRow(w, r, row, 0);
       float b = bias == null ? 0f : bias[r];
       for (int t = 0; t < tokens; t++) {
         out[outOff + t * rows + r] = dot(row, 0, x, xOff + t * cols, cols) + b;
+      }
+    }
+  }
+
+  /** INT8 reference: per block an exact integer dot product, scaled by both blocks' scales, summed in order. */
+  private void int8Rows(WeightMatrix w, float[] bias, int tokens, float[] out, int outOff, int r0, int r1, Scratch s) {
+    int cols = w.cols();
+    int nb = cols / 32;
+    byte[] q = s.quants(cols);
+    float[] d = s.blockScales(nb);
+    for (int r = r0; r < r1; r++) {
+      Formats.int8Row(w, r, q, d);
+      for (int t = 0; t < tokens; t++) {
+        float sum = 0f;
+        for (int b = 0; b < nb; b++) {
+          int isum = 0;
+          for (int i = 32 * b; i < 32 * b + 32; i++) {
+            isum += q[i] * xq[t * cols + i];
+          }
+          sum += isum * (d[b] * xd[t * nb + b]);
+        }
+        out[outOff + t * w.rows() + r] = sum + (bias == null ? 0f : bias[r]);
       }
     }
   }

@@ -15,6 +15,25 @@ final class Scratch {
     return row;
   }
 
+  private byte[] quants = new byte[0];
+  private float[] blockScales = new float[0];
+
+  /** A buffer of at least {@code n} bytes for a row's int8 quants. */
+  byte[] quants(int n) {
+    if (quants.length < n) {
+      quants = new byte[n];
+    }
+    return quants;
+  }
+
+  /** A buffer of at least {@code n} floats for a row's block scales. */
+  float[] blockScales(int n) {
+    if (blockScales.length < n) {
+      blockScales = new float[n];
+    }
+    return blockScales;
+  }
+
   /** A buffer of at least {@code n} floats for attention scores. */
   float[] scores(int n) {
     if (scores.length < n) {

@@ -27,6 +27,7 @@ final class VectorKernels extends ScalarKernels {
   static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
   private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+  private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
   private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final int L = 8; // F.length()
@@ -69,8 +70,11 @@ final class VectorKernels extends ScalarKernels {
     }
   }
 
-  VectorKernels(int threads) {
-    super(threads);
+  /** INT8 decode: the quantised activations as 16-bit lanes, in each weight format's lane order. */
+  private short[] xs = new short[0];
+
+  VectorKernels(int threads, Precision precision) {
+    super(threads, precision);
   }
 
   /** Null when this CPU has float vectors of at least 8 lanes (AVX2 or better), else why not. */
@@ -96,6 +100,14 @@ final class VectorKernels extends ScalarKernels {
     if (xPerm.length < n) {
       xPerm = new float[n];
     }
+    if (int8(w)) {
+      permuteQuantized(w, tokens, cols);
+      return;
+    }
+    if (w instanceof Q8Matrix) {
+      System.arraycopy(x, xOff, xPerm, 0, n); // rows decode in natural order
+      return;
+    }
     int main = cols / BLOCK * BLOCK;
     int[] order = w instanceof Mxfp4Matrix ? MXFP4_ORDER : BF16_ORDER;
     for (int t = 0; t < tokens; t++) {
@@ -107,6 +119,33 @@ final class VectorKernels extends ScalarKernels {
         }
       }
       System.arraycopy(x, src + main, xPerm, dst + main, cols - main);
+    }
+  }
+
+  /**
+   * INT8: one token goes to the integer matvecs as 16-bit lanes (MXFP4 in [16 even | 16 odd] order, Q8 in
+   * natural order); a block of tokens goes to the f32 prefill tiles dequantised (quant · scale), in the order
+   * the row decoder writes. Both see the same quantised values.
+   */
+  private void permuteQuantized(WeightMatrix w, int tokens, int cols) {
+    boolean mxfp4 = w instanceof Mxfp4Matrix;
+    int n = tokens * cols;
+    if (tokens == 1) {
+      if (xs.length < n) {
+        xs = new short[n];
+      }
+      for (int c = 0; c < n; c += BLOCK) {
+        for (int i = 0; i < BLOCK; i++) {
+          xs[c + i] = xq[c + (mxfp4 ? BF16_ORDER[i] : i)];
+        }
+      }
+      return;
+    }
+    for (int c = 0; c < n; c += BLOCK) {
+      float d = xd[c / BLOCK];
+      for (int i = 0; i < BLOCK; i++) {
+        xPerm[c + i] = xq[c + (mxfp4 ? MXFP4_ORDER[i] : i)] * d;
+      }
     }
   }
 
@@ -134,13 +173,23 @@ final class VectorKernels extends ScalarKernels {
     float[] xp = xPerm;
     if (tokens == 1) {
       // decode: stream each row once, dequantising in registers
-      if (w instanceof Mxfp4Matrix m) {
-        matvecMxfp4(m, bias, xp, out, outOff, r0, r1, s);
-      } else {
-        matvecBf16((Bf16Matrix) w, bias, xp, out, outOff, r0, r1, s);
+      boolean int8 = int8(w);
+      switch (w) {
+        case Mxfp4Matrix m when int8 -> matvecMxfp4Int8(m, bias, xs, xd, out, outOff, r0, r1, s);
+        case Q8Matrix m when int8 -> matvecQ8Int8(m, bias, xs, xd, out, outOff, r0, r1, s);
+        case Mxfp4Matrix m -> matvecMxfp4(m, bias, xp, out, outOff, r0, r1, s);
+        case Bf16Matrix m -> matvecBf16(m, bias, xp, out, outOff, r0, r1, s);
+        default -> prefillRows(w, bias, xp, tokens, out, outOff, r0, r1, s); // Q8 with f32 activations
       }
       return;
     }
+    prefillRows(w, bias, xp, tokens, out, outOff, r0, r1, s);
+  }
+
+  private static void prefillRows(
+      WeightMatrix w, float[] bias, float[] xp, int tokens, float[] out, int outOff, int r0, int r1, Scratch s) {
+    int rows = w.rows();
+    int cols = w.cols();
     // prefill: dequantise up to 4 rows once into scratch, then reuse them for every token; 4 rows × 2 tokens
     // per pass keep 8 FMA chains busy on 6 loads. Every (row, token) uses the same single-chain recipe, so the
     // tiling never changes a result.
@@ -362,6 +411,95 @@ final class VectorKernels extends ScalarKernels {
   }
 
   /**
+   * Rows {@code [r0, r1)} of an INT8 MXFP4 matvec: per block, the looked-up doubled FP4 values widened to
+   * 16-bit lanes times the 16-bit activations, two products per lane (|sum| ≤ 2·12·127), pair sums into 8
+   * int lanes, one conversion and one FMA with the product of both scales.
+   */
+  private static void matvecMxfp4Int8(
+      Mxfp4Matrix m, float[] bias, short[] xs, float[] xd, float[] out, int outOff, int r0, int r1, Scratch s) {
+    int nb = m.cols() / BLOCK;
+    MemorySegment blocks = m.blocks();
+    MemorySegment scales = m.scales();
+    for (int r = r0; r < r1; r++) {
+      long bBase = (long) r * nb * 16;
+      long sBase = (long) r * nb;
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = acc0;
+      for (int b = 0; b < nb; b++) {
+        ByteVector packed = ByteVector.fromMemorySegment(B, blocks, bBase + 16L * b, LE);
+        ShortVector lo = widen(packed.and((byte) 0x0F).selectFrom(FP4_X2));
+        ShortVector hi = widen(highNibbles(packed).selectFrom(FP4_X2));
+        int c = b * BLOCK;
+        ShortVector p = lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16)));
+        float scale = HALF_SCALE[scales.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sBase + b) & 0xFF] * xd[b];
+        if ((b & 1) == 0) {
+          acc0 = pairSums(p).fma(FloatVector.broadcast(F, scale), acc0);
+        } else {
+          acc1 = pairSums(p).fma(FloatVector.broadcast(F, scale), acc1);
+        }
+      }
+      acc0.add(acc1).intoArray(s.lanes, 0);
+      out[outOff + r] = lanes(s) + biasOf(bias, r);
+    }
+  }
+
+  /**
+   * Rows {@code [r0, r1)} of an INT8 Q8 matvec: 32 stored bytes widened to 16-bit lanes times the activations
+   * (|sum of two products| ≤ 2·127·127 fits 16 bits), pair sums in 32 bits (four products no longer fit 16),
+   * one conversion and one FMA per block.
+   */
+  private static void matvecQ8Int8(
+      Q8Matrix m, float[] bias, short[] xs, float[] xd, float[] out, int outOff, int r0, int r1, Scratch s) {
+    int cols = m.cols();
+    int nb = cols / BLOCK;
+    MemorySegment quants = m.quants();
+    MemorySegment scales = m.scales();
+    for (int r = r0; r < r1; r++) {
+      long qBase = (long) r * cols;
+      long sBase = 4L * r * nb;
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = acc0;
+      for (int b = 0; b < nb; b++) {
+        int c = b * BLOCK;
+        ShortVector w0 = widen(ByteVector.fromMemorySegment(B, quants, qBase + c, LE));
+        ShortVector w1 = widen(ByteVector.fromMemorySegment(B, quants, qBase + c + 16, LE));
+        ShortVector p = w0.mul(ShortVector.fromArray(S16, xs, c)).add(w1.mul(ShortVector.fromArray(S16, xs, c + 16)));
+        float scale = scales.get(Formats.F32, sBase + 4L * b) * xd[b];
+        if ((b & 1) == 0) {
+          acc0 = widePairSums(p).fma(FloatVector.broadcast(F, scale), acc0);
+        } else {
+          acc1 = widePairSums(p).fma(FloatVector.broadcast(F, scale), acc1);
+        }
+      }
+      acc0.add(acc1).intoArray(s.lanes, 0);
+      out[outOff + r] = lanes(s) + biasOf(bias, r);
+    }
+  }
+
+  /** Like {@link #pairSums} for lanes whose sum needs 17 bits: each half sign-extended, added in 32 bits. */
+  private static FloatVector widePairSums(ShortVector p) {
+    IntVector v = p.reinterpretAsInts();
+    return (FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+        .add(v.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+  }
+
+  /** 16 bytes sign-extended to 16-bit lanes (one {@code vpmovsxbw}). */
+  private static ShortVector widen(ByteVector v) {
+    return (ShortVector) v.convertShape(VectorOperators.B2S, S16, 0);
+  }
+
+  /**
+   * Adjacent 16-bit lanes summed into 8 int lanes, as f32: with {@code v} the int view (high value · 2^16 + low
+   * value), {@code v + (v << 16)} holds their sum in its top 16 bits, which an arithmetic shift brings down
+   * (the Vector API has no {@code vpmaddwd}; this is 3 instructions). Only for sums that fit 16 bits.
+   */
+  private static FloatVector pairSums(ShortVector p) {
+    IntVector v = p.reinterpretAsInts();
+    return (FloatVector) v.add(v.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+        .convert(VectorOperators.I2F, 0);
+  }
+
+  /**
    * The high nibble of every byte, shifted as 16-bit lanes: x86 has no byte shift, and a byte {@code LSHR}
    * compiles to widen, shift, mask and pack (5 instructions instead of 1; ~15% of the MXFP4 matvec).
    */
@@ -375,7 +513,7 @@ final class VectorKernels extends ScalarKernels {
    * upper 8 bytes for a second {@code B2F}, which compiles to shuffle + blend + move: ~20% of the matvec.
    */
   private static IntVector pairs(ByteVector v) {
-    return ((ShortVector) v.convertShape(VectorOperators.B2S, S16, 0)).reinterpretAsInts();
+    return widen(v).reinterpretAsInts();
   }
 
   /** The low 16-bit value of each int lane, sign-extended, as f32 (exact: the values are −12…12). */
@@ -406,6 +544,15 @@ final class VectorKernels extends ScalarKernels {
         highHalf(lo).mul(scale).intoArray(dst, c + L);
         lowHalf(hi).mul(scale).intoArray(dst, c + 2 * L);
         highHalf(hi).mul(scale).intoArray(dst, c + 3 * L);
+      }
+      return;
+    }
+    if (w instanceof Q8Matrix m) {
+      int nb = cols / BLOCK;
+      for (int c = 0; c < cols; c += L) {
+        float d = m.scales().get(Formats.F32, 4L * ((long) r * nb + c / BLOCK));
+        ((FloatVector) ByteVector.fromMemorySegment(B8, m.quants(), (long) r * cols + c, LE)
+            .convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(dst, off + c);
       }
       return;
     }
