@@ -4,12 +4,14 @@ import io.github.gptoss4j.checkpoint.Checkpoint;
 import io.github.gptoss4j.checkpoint.GptOssConfig;
 import io.github.gptoss4j.checkpoint.ModelWeights;
 import io.github.gptoss4j.kernels.Kernels;
+import io.github.gptoss4j.kernels.Precision;
 import io.github.gptoss4j.kernels.KvType;
 import io.github.gptoss4j.model.KvCache;
 import io.github.gptoss4j.model.Sequence;
 import io.github.gptoss4j.model.Transformer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,6 +68,7 @@ public final class EndToEndBench {
   public record Result(
       int threads,
       String kernels,
+      Precision precision,
       String jdk,
       double openS,
       double ttftS,
@@ -80,8 +83,9 @@ public final class EndToEndBench {
     log.accept("measuring stream bandwidth (" + kernels.threads() + " threads)...");
     double stream = StreamProbe.gbPerSecond(1L << 30, kernels.threads(), 5);
     long start = System.nanoTime();
-    try (Checkpoint checkpoint = Checkpoint.open(options.model())) {
-      Transformer model = new Transformer(checkpoint.weights(), kernels);
+    try (Checkpoint checkpoint = Checkpoint.open(options.model()); Arena repacked = Arena.ofShared()) {
+      ModelWeights weights = checkpoint.weights().forPrecision(kernels.precision(), repacked);
+      Transformer model = new Transformer(weights, kernels);
       double openS = seconds(System.nanoTime() - start);
       GptOssConfig config = model.config();
       int[] prompt = randomTokens(options.promptTokens(), config.vocabSize(), 1);
@@ -104,10 +108,10 @@ public final class EndToEndBench {
 
       List<Decode> decodes = new ArrayList<>();
       for (int depth : options.depths()) {
-        decodes.add(decode(model, checkpoint.weights(), options, depth, logits, maxBlock, stream, log));
+        decodes.add(decode(model, weights, options, depth, logits, maxBlock, stream, log));
       }
       return new Result(
-          kernels.threads(), kernels.name(), Runtime.version().toString(), openS, ttft, Spread.of(prefillS).median(),
+          kernels.threads(), kernels.name(), kernels.precision(), Runtime.version().toString(), openS, ttft, Spread.of(prefillS).median(),
           peakRssBytes(), stream, prefill, decodes);
     }
   }

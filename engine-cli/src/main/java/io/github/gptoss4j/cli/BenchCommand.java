@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.gptoss4j.bench.EndToEndBench;
 import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.kernels.KvType;
+import io.github.gptoss4j.kernels.Precision;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -42,6 +43,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--kv", defaultValue = "F32", description = "KV cache type: F32 or BF16 (default: ${DEFAULT-VALUE}).")
   KvType kvType;
 
+  @Option(names = "--precision", defaultValue = "exact", converter = PrecisionOption.class,
+      description = PrecisionOption.DESCRIPTION)
+  Precision precision;
+
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
@@ -54,10 +59,14 @@ final class BenchCommand implements Callable<Integer> {
       throw new CliException(e.getMessage());
     }
     PrintStream err = System.err;
-    EndToEndBench.Result r = EndToEndBench.run(options, Kernels.get(), line -> err.println("bench: " + line));
+    EndToEndBench.Result r;
+    try (Kernels kernels = PrecisionOption.kernels(precision)) {
+      r = EndToEndBench.run(options, kernels, line -> err.println("bench: " + line));
+    }
     PrintStream out = System.out;
     out.printf(Locale.ROOT, "model        %s%n", model);
-    out.printf(Locale.ROOT, "kernels      %s, %d threads, JDK %s%n", r.kernels(), r.threads(), r.jdk());
+    out.printf(Locale.ROOT, "kernels      %s, %d threads, %s precision, JDK %s%n", r.kernels(), r.threads(),
+        r.precision().name().toLowerCase(Locale.ROOT), r.jdk());
     out.printf(Locale.ROOT, "open         %.2f s%n", r.openS());
     out.printf(Locale.ROOT, "stream read  %.1f GB/s%n", r.streamGbPerS());
     out.printf(Locale.ROOT, "TTFT         %.2f s cold, %.2f s warm (%d-token prompt)%n", r.ttftS(), r.ttftWarmS(), promptTokens);

@@ -1,5 +1,6 @@
 package io.github.gptoss4j.cli;
 
+import io.github.gptoss4j.kernels.Precision;
 import io.github.gptoss4j.generate.GenerationRequest;
 import io.github.gptoss4j.generate.GptOss;
 import io.github.gptoss4j.generate.SamplingOptions;
@@ -32,6 +33,10 @@ final class GenerationOptions {
   @Option(names = "--model", paramLabel = "DIR",
       description = "Checkpoint directory (Hugging Face layout or original/). Default: the demo model (random weights).")
   Path model;
+
+  @Option(names = "--precision", paramLabel = "exact|int8", defaultValue = "exact", converter = PrecisionOption.class,
+      description = PrecisionOption.DESCRIPTION)
+  Precision precision;
 
   @Option(names = "--system", paramLabel = "TEXT", description = "Instructions (Harmony's developer message).")
   String system;
@@ -77,7 +82,7 @@ final class GenerationOptions {
       err.println(DemoModel.NOTICE);
       dir = DemoModel.ensure(DemoModel.cacheDir(System.getenv(), System.getProperty("user.home")), err);
     }
-    return ModelLoading.load(dir, err);
+    return ModelLoading.load(dir, precision, err);
   }
 
   /**

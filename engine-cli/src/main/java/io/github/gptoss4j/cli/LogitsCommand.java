@@ -2,11 +2,13 @@ package io.github.gptoss4j.cli;
 
 import io.github.gptoss4j.checkpoint.Checkpoint;
 import io.github.gptoss4j.kernels.Kernels;
+import io.github.gptoss4j.kernels.Precision;
 import io.github.gptoss4j.kernels.KvType;
 import io.github.gptoss4j.model.Sequence;
 import io.github.gptoss4j.model.Transformer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,10 @@ final class LogitsCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output .npy file.")
   Path out;
 
+  @Option(names = "--precision", defaultValue = "exact", converter = PrecisionOption.class,
+      description = PrecisionOption.DESCRIPTION)
+  Precision precision;
+
   @Option(names = "--mode", defaultValue = "prefill", description = "prefill, decode or chunked (default: ${DEFAULT-VALUE}).")
   Mode mode;
 
@@ -50,8 +56,10 @@ final class LogitsCommand implements Callable<Integer> {
     if (tokens.length == 0) {
       throw new CliException("--tokens: give at least one token id");
     }
-    try (Checkpoint checkpoint = Checkpoint.open(model)) {
-      Transformer transformer = new Transformer(checkpoint.weights(), Kernels.get());
+    try (Checkpoint checkpoint = Checkpoint.open(model);
+        Kernels kernels = PrecisionOption.kernels(precision);
+        Arena repacked = Arena.ofShared()) {
+      Transformer transformer = new Transformer(checkpoint.weights().forPrecision(precision, repacked), kernels);
       int vocab = transformer.config().vocabSize();
       float[] logits = new float[Math.multiplyExact(tokens.length, vocab)];
       int maxBlock = mode == Mode.prefill ? Math.min(tokens.length, 512) : 8;

@@ -1,5 +1,6 @@
 package io.github.gptoss4j.cli;
 
+import io.github.gptoss4j.kernels.Precision;
 import io.github.gptoss4j.generate.GptOss;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,6 +31,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "DIR",
       description = "Checkpoint directory (Hugging Face layout or original/). Default: the demo model (random weights).")
   Path model;
+
+  @Option(names = "--precision", paramLabel = "exact|int8", defaultValue = "exact", converter = PrecisionOption.class,
+      description = PrecisionOption.DESCRIPTION)
+  Precision precision;
 
   @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
   String host = "127.0.0.1";
@@ -68,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         err.println(DemoModel.NOTICE);
         dir = DemoModel.ensure(DemoModel.cacheDir(System.getenv(), System.getProperty("user.home")), err);
       }
-      loaded = ModelLoading.load(dir, err);
+      loaded = ModelLoading.load(dir, precision, err);
     } catch (RuntimeException e) {
       server.close();
       throw e;

@@ -41,6 +41,22 @@ class BenchCommandTest {
   }
 
   @Test
+  void int8PrecisionReadsFewerBytesPerToken() throws IOException {
+    long[] bytes = new long[2];
+    String[] precisions = {"exact", "int8"};
+    for (int i = 0; i < 2; i++) {
+      Path json = dir.resolve(precisions[i] + ".json");
+      CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
+          "--reps", "1", "--precision", precisions[i], "--json", json.toString());
+      assertEquals(0, run.code(), run.err());
+      JsonNode r = new ObjectMapper().readTree(json.toFile());
+      assertEquals(precisions[i].toUpperCase(java.util.Locale.ROOT), r.get("precision").asText());
+      bytes[i] = r.get("decode").get(0).get("bytes_per_token").asLong();
+    }
+    assertTrue(bytes[1] < bytes[0], "int8 reads " + bytes[1] + " bytes per token, exact " + bytes[0]);
+  }
+
+  @Test
   void invalidSettingsAreOneClearLine() {
     CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--reps", "0");
     assertEquals(1, run.code());

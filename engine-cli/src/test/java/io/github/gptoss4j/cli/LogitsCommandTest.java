@@ -40,6 +40,28 @@ class LogitsCommandTest {
     }
   }
 
+  /** The fast path stays within the bound its docs state (max |Δlogit| ≤ 1 on the fixture) but is not exact. */
+  @Test
+  void int8PrecisionIsCloseToTheReferenceButNotExact() throws IOException {
+    Path out = dir.resolve("int8.npy");
+    CliRun run = CliRun.of("logits", "--model", FIXTURE.toString(), "--tokens", SHORT, "--out", out.toString(), "--precision", "int8");
+    assertEquals(0, run.code(), run.err());
+    float[] ours = body(Files.readAllBytes(out));
+    float[] theirs = body(Files.readAllBytes(FIXTURE.resolve("expected/short.logits.npy")));
+    double worst = 0;
+    for (int i = 0; i < ours.length; i++) {
+      worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
+    }
+    assertTrue(worst <= 1.0 && worst > 1e-3, "int8 max |Δlogit| " + worst);
+  }
+
+  @Test
+  void anUnknownPrecisionIsOneClearLine() {
+    CliRun run = CliRun.of("logits", "--model", FIXTURE.toString(), "--tokens", "1", "--out", dir.resolve("x.npy").toString(), "--precision", "fp8");
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("--precision") && run.err().contains("expected exact or int8, got 'fp8'"), run.err());
+  }
+
   @Test
   void aTokenOutsideTheVocabularyIsOneClearLine() {
     Path out = dir.resolve("x.npy");

@@ -2,12 +2,15 @@ package io.github.gptoss4j.generate;
 
 import io.github.gptoss4j.checkpoint.Checkpoint;
 import io.github.gptoss4j.checkpoint.GptOssConfig;
+import io.github.gptoss4j.checkpoint.ModelWeights;
 import io.github.gptoss4j.harmony.HarmonyEncoding;
 import io.github.gptoss4j.kernels.KernelProvider;
 import io.github.gptoss4j.kernels.Kernels;
+import io.github.gptoss4j.kernels.Precision;
 import io.github.gptoss4j.model.KvCache;
 import io.github.gptoss4j.model.Transformer;
 import io.github.gptoss4j.tokenizer.Tokenizer;
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -71,14 +74,21 @@ public final class GptOss implements AutoCloseable {
   static GptOss load(Path dir, ModelOptions options, int maxBlock) {
     Checkpoint checkpoint = Checkpoint.open(dir);
     Kernels kernels = null;
+    Arena repacked = null;
     try {
-      kernels = options.threads() == 0 ? null : KernelProvider.create(options.threads());
-      Transformer transformer =
-          new Transformer(checkpoint.weights(), kernels == null ? Kernels.get() : kernels);
-      Kernels owned = kernels;
-      return of(transformer, Tokenizer.fromModelDir(dir), options, maxBlock, () -> close(checkpoint, owned));
+      if (options.precision() != Precision.EXACT || options.threads() != 0) {
+        int threads = options.threads() == 0 ? Kernels.get().threads() : options.threads();
+        kernels = KernelProvider.create(threads, options.precision());
+      }
+      repacked = Arena.ofShared();
+      ModelWeights weights = checkpoint.weights().forPrecision(options.precision(), repacked);
+      Transformer transformer = new Transformer(weights, kernels == null ? Kernels.get() : kernels);
+      Kernels ownedKernels = kernels;
+      Arena ownedArena = repacked;
+      return of(transformer, Tokenizer.fromModelDir(dir), options, maxBlock,
+          () -> close(checkpoint, ownedKernels, ownedArena));
     } catch (RuntimeException e) {
-      close(checkpoint, kernels);
+      close(checkpoint, kernels, repacked);
       throw e;
     }
   }
@@ -138,10 +148,14 @@ public final class GptOss implements AutoCloseable {
   }
 
 
-  private static void close(Checkpoint checkpoint, Kernels kernels) {
+  private static void close(Checkpoint checkpoint, Kernels kernels, Arena repacked) {
     try (checkpoint) {
       if (kernels != null) {
         kernels.close();
+      }
+    } finally {
+      if (repacked != null) {
+        repacked.close();
       }
     }
   }

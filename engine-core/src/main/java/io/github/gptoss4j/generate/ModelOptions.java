@@ -1,6 +1,7 @@
 package io.github.gptoss4j.generate;
 
 import io.github.gptoss4j.kernels.KvType;
+import io.github.gptoss4j.kernels.Precision;
 
 /**
  * How a model is loaded and how much memory each session may use; immutable and validated. Build with
@@ -12,8 +13,12 @@ import io.github.gptoss4j.kernels.KvType;
  *     halves the memory
  * @param kvBudgetBytes most off-heap bytes one session's KV cache may take
  * @param maxContext most tokens (prompt plus reply) a session may hold; 0 means the model's own limit
+ * @param precision {@link Precision#EXACT} (default) matches OpenAI's reference; {@link Precision#INT8} is the
+ *     opt-in fast path: attention and unembedding matrices repacked at load into 8-bit blocks, activations
+ *     quantised per 32-block for them and the MXFP4 experts, integer dot products (see docs/performance.md
+ *     for its measured speed and accuracy)
  */
-public record ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int maxContext) {
+public record ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int maxContext, Precision precision) {
 
   /**
    * Validates every option.
@@ -33,9 +38,17 @@ public record ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int m
     if (maxContext < 0) {
       throw new GenerationException("maxContext must be >= 0 (0 = the model's limit), got " + maxContext);
     }
+    if (precision == null) {
+      throw new GenerationException("precision must be EXACT or INT8, got null");
+    }
   }
 
-  /** Default kernels, an f32 KV cache, no memory budget, the model's full context. */
+  /** The options of the first releases, with {@link Precision#EXACT}. */
+  public ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int maxContext) {
+    this(threads, kvType, kvBudgetBytes, maxContext, Precision.EXACT);
+  }
+
+  /** Default kernels, an f32 KV cache, no memory budget, the model's full context, exact precision. */
   public static ModelOptions defaults() {
     return builder().build();
   }
@@ -51,6 +64,7 @@ public record ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int m
     private KvType kvType = KvType.F32;
     private long kvBudgetBytes = Long.MAX_VALUE;
     private int maxContext;
+    private Precision precision = Precision.EXACT;
 
     private Builder() {}
 
@@ -78,13 +92,19 @@ public record ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int m
       return this;
     }
 
+    /** See {@link ModelOptions#precision()}. */
+    public Builder precision(Precision value) {
+      precision = value;
+      return this;
+    }
+
     /**
      * The options collected so far.
      *
      * @throws GenerationException naming the first option out of range
      */
     public ModelOptions build() {
-      return new ModelOptions(threads, kvType, kvBudgetBytes, maxContext);
+      return new ModelOptions(threads, kvType, kvBudgetBytes, maxContext, precision);
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.github.gptoss4j.kernels.Bf16Matrix;
 import io.github.gptoss4j.kernels.F32Matrix;
 import io.github.gptoss4j.kernels.Mxfp4Matrix;
+import io.github.gptoss4j.kernels.Q8Matrix;
 import io.github.gptoss4j.kernels.WeightMatrix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -61,6 +62,10 @@ final class WeightsEquality {
       case Mxfp4Matrix m -> {
         assertBytes(what + " blocks", m.blocks(), ((Mxfp4Matrix) y).blocks());
         assertBytes(what + " scales", m.scales(), ((Mxfp4Matrix) y).scales());
+      }
+      case Q8Matrix m -> {
+        assertBytes(what + " quants", m.quants(), ((Q8Matrix) y).quants());
+        assertBytes(what + " scales", m.scales(), ((Q8Matrix) y).scales());
       }
     }
   }
