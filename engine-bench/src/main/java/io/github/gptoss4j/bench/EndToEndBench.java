@@ -90,7 +90,7 @@ public final class EndToEndBench {
       GptOssConfig config = model.config();
       int[] prompt = randomTokens(options.promptTokens(), config.vocabSize(), 1);
       float[] logits = new float[config.vocabSize()];
-      int maxBlock = Math.min(options.promptTokens(), 256);
+      int maxBlock = Math.min(options.promptTokens(), Transformer.DEFAULT_MAX_BLOCK);
 
       log.accept("prefill of " + options.promptTokens() + " tokens, first run (cold)...");
       double[] prefillS = new double[options.reps()];
@@ -184,7 +184,7 @@ public final class EndToEndBench {
     return rates;
   }
 
-  private static int[] randomTokens(int n, int vocab, long seed) {
+  static int[] randomTokens(int n, int vocab, long seed) {
     // Ordinary-text ids: below the special tokens of o200k_harmony when the vocabulary has them.
     int limit = Math.min(vocab, 199_998);
     return new SplittableRandom(seed).ints(n, 0, limit).toArray();
