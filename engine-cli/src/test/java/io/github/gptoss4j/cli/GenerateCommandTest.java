@@ -108,6 +108,19 @@ class GenerateCommandTest {
   }
 
   @Test
+  void int8PrecisionGeneratesTheSameAnswerForTheSameSeed() throws IOException {
+    String[] args = {"generate", "--prompt", "Why is the sky blue?", "--max-tokens", "4", "--seed", "3", "--json",
+        "--precision", "int8"};
+    CliRun first = CliRun.of(args);
+    CliRun second = CliRun.of(args);
+    assertEquals(0, first.code(), first.err());
+    JsonNode json = new ObjectMapper().readTree(first.out());
+    assertEquals(4, json.get("stats").get("generated_tokens").asInt());
+    assertFalse(json.get("final").asText().isEmpty());
+    assertEquals(first.out().replaceAll("\"stats\".*", ""), second.out().replaceAll("\"stats\".*", ""));
+  }
+
+  @Test
   void promptFileDashReadsStdin() {
     InputStream stdin = System.in;
     System.setIn(new ByteArrayInputStream("Why is the sky blue?".getBytes(StandardCharsets.UTF_8)));
