@@ -1,12 +1,11 @@
 package io.github.gptoss4j.cli;
 
-import io.github.gptoss4j.kernels.Precision;
 import io.github.gptoss4j.generate.GenerationRequest;
 import io.github.gptoss4j.generate.GptOss;
 import io.github.gptoss4j.generate.SamplingOptions;
 import io.github.gptoss4j.harmony.ReasoningEffort;
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,13 +29,7 @@ final class GenerationOptions {
   /** Tokens the demo writes per answer unless --max-tokens says otherwise: it rarely ends on its own. */
   static final int DEMO_MAX_TOKENS = 128;
 
-  @Option(names = "--model", paramLabel = "DIR",
-      description = "Checkpoint directory (Hugging Face layout or original/). Default: the demo model (random weights).")
-  Path model;
-
-  @Option(names = "--precision", paramLabel = "exact|int8", defaultValue = "exact", converter = PrecisionOption.class,
-      description = PrecisionOption.DESCRIPTION)
-  Precision precision;
+  @Mixin ModelChoice modelChoice;
 
   @Option(names = "--system", paramLabel = "TEXT", description = "Instructions (Harmony's developer message).")
   String system;
@@ -72,17 +65,12 @@ final class GenerationOptions {
   }
 
   boolean demo() {
-    return model == null;
+    return modelChoice.demo();
   }
 
   /** The model: {@code --model}, or the demo (written on first use), with the demo's notice on {@code err}. */
   GptOss load(PrintWriter err) {
-    Path dir = model;
-    if (dir == null) {
-      err.println(DemoModel.NOTICE);
-      dir = DemoModel.ensure(DemoModel.cacheDir(System.getenv(), System.getProperty("user.home")), err);
-    }
-    return ModelLoading.load(dir, precision, err);
+    return modelChoice.load(modelChoice.directory(err), err);
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.github.gptoss4j.cli;
 
-import io.github.gptoss4j.kernels.Precision;
 import io.github.gptoss4j.generate.GptOss;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
@@ -28,13 +28,7 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", paramLabel = "DIR",
-      description = "Checkpoint directory (Hugging Face layout or original/). Default: the demo model (random weights).")
-  Path model;
-
-  @Option(names = "--precision", paramLabel = "exact|int8", defaultValue = "exact", converter = PrecisionOption.class,
-      description = PrecisionOption.DESCRIPTION)
-  Precision precision;
+  @Mixin ModelChoice modelChoice;
 
   @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
   String host = "127.0.0.1";
@@ -66,19 +60,16 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new CliException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
     }
-    Path dir = model;
+    Path dir;
     GptOss loaded;
     try {
-      if (dir == null) {
-        err.println(DemoModel.NOTICE);
-        dir = DemoModel.ensure(DemoModel.cacheDir(System.getenv(), System.getProperty("user.home")), err);
-      }
-      loaded = ModelLoading.load(dir, precision, err);
+      dir = modelChoice.directory(err);
+      loaded = modelChoice.load(dir, err);
     } catch (RuntimeException e) {
       server.close();
       throw e;
     }
-    server.serve(loaded, name(dir), model == null);
+    server.serve(loaded, name(dir), modelChoice.demo());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       err.println("stopping");

@@ -61,10 +61,13 @@ public final class KernelProvider {
   /**
    * New kernels with their own thread pool and the given matmul {@link Precision} (close them when done).
    *
-   * @throws KernelException if {@code threads < 1}, or VECTOR is asked for but the Vector API is unavailable
+   * @throws KernelException if {@code threads < 1} or {@code precision} is null, or VECTOR is asked for but the
+   *     Vector API is unavailable
    */
   public static Kernels create(Impl impl, int threads, Precision precision) {
-    java.util.Objects.requireNonNull(precision, "precision");
+    if (precision == null) {
+      throw new KernelException("kernel precision must be EXACT or INT8, got null");
+    }
     if (threads < 1) {
       throw new KernelException("kernel thread count must be at least 1, got " + threads);
     }

@@ -60,6 +60,23 @@ class Int8MatmulTest {
     assertTrue(e.getMessage().contains("multiple of 32"), e.getMessage());
   }
 
+  @Test
+  void malformedQ8InputIsAClearError() {
+    Random rnd = new Random(17);
+    Bf16Matrix withNaN = TestData.bf16(rnd, 3, 64, new float[3 * 64]);
+    withNaN.data().setAtIndex(TestData.BF16, 64 + 5, (short) 0x7FC0);
+    KernelException e = assertThrows(KernelException.class, () -> Q8Matrix.quantize(withNaN, Arena.ofAuto()));
+    assertTrue(e.getMessage().contains("row 1 column 5") && e.getMessage().contains("NaN"), e.getMessage());
+    e = assertThrows(KernelException.class,
+        () -> new Q8Matrix(Arena.ofAuto().allocate(64), Arena.ofAuto().allocate(4), 2, 32));
+    assertTrue(e.getMessage().contains("q8 scales matrix 2×32"), e.getMessage());
+    e = assertThrows(KernelException.class,
+        () -> new Q8Matrix(Arena.ofAuto().allocate(30), Arena.ofAuto().allocate(8), 2, 32));
+    assertTrue(e.getMessage().contains("q8 quants matrix 2×32"), e.getMessage());
+    e = assertThrows(KernelException.class, () -> KernelProvider.create(Impl.SCALAR, 1, null));
+    assertTrue(e.getMessage().contains("precision"), e.getMessage());
+  }
+
   @ParameterizedTest
   @EnumSource(Impl.class)
   void int8MatmulMatchesTheIntegerRecipeAndTheQuantisationBound(Impl impl) {
