@@ -61,15 +61,15 @@ public final class KvCache implements AutoCloseable {
       Arena next = Arena.ofShared();
       MemorySegment keys = next.allocate(target * rowBytes, 64);
       MemorySegment values = next.allocate(target * rowBytes, 64);
+      KvBuffer grown = new KvBuffer(keys, values, type, target);
       if (buffer != null) {
-        // Full layers map position p to row p, so the used prefix copies over unchanged; a ring is only
-        // ever allocated once at its final capacity.
-        keys.copyFrom(buffer.keys().asSlice(0, size * rowBytes));
-        values.copyFrom(buffer.values().asSlice(0, size * rowBytes));
+        // Full layers map position p to row p, so each head's used prefix copies over unchanged; a ring is
+        // only ever allocated once at its final capacity.
+        copyRows(buffer, grown, size);
         arena.close();
       }
       arena = next;
-      buffer = new KvBuffer(keys, values, type, target);
+      buffer = grown;
     }
   }
 
@@ -151,24 +151,44 @@ public final class KvCache implements AutoCloseable {
     }
   }
 
-  /** Stores the keys and values of {@code n} positions from {@code size()} on (rows of kvHeads·headDim). */
+  /**
+   * Stores the keys and values of {@code n} positions from {@code size()} on, given as rows of
+   * {@code kvHeads·headDim}, into each KV head's rows of the head-major buffer.
+   */
   void write(int layer, float[] keys, float[] values, int n) {
     KvBuffer buffer = layers[layer].buffer;
-    int width = config.numKvHeads() * config.headDim();
+    int headDim = config.headDim();
+    int kvHeads = config.numKvHeads();
     for (int t = 0; t < n; t++) {
-      long offset = ((size + t) % buffer.capacity()) * rowBytes;
-      store(buffer.keys(), offset, keys, t * width, width);
-      store(buffer.values(), offset, values, t * width, width);
+      int row = (size + t) % buffer.capacity();
+      for (int g = 0; g < kvHeads; g++) {
+        long index = buffer.rowIndex(g, row, headDim);
+        int src = (t * kvHeads + g) * headDim;
+        store(buffer.keys(), index, keys, src, headDim);
+        store(buffer.values(), index, values, src, headDim);
+      }
     }
   }
 
-  private void store(MemorySegment dst, long offset, float[] src, int srcOff, int n) {
+  private void store(MemorySegment dst, long index, float[] src, int srcOff, int n) {
     if (type == KvType.F32) {
-      MemorySegment.copy(src, srcOff, dst, F32, offset, n);
+      MemorySegment.copy(src, srcOff, dst, F32, 4 * index, n);
     } else {
       for (int i = 0; i < n; i++) {
-        dst.set(BF16, offset + 2L * i, bf16(src[srcOff + i]));
+        dst.set(BF16, 2 * (index + i), bf16(src[srcOff + i]));
       }
+    }
+  }
+
+  /** Copies rows {@code [0, rows)} of every KV head from one buffer to another of possibly other capacity. */
+  private void copyRows(KvBuffer from, KvBuffer to, int rows) {
+    int headDim = config.headDim();
+    long bytes = (long) rows * headDim * type.bytes();
+    for (int g = 0; g < config.numKvHeads(); g++) {
+      long src = from.rowIndex(g, 0, headDim) * type.bytes();
+      long dst = to.rowIndex(g, 0, headDim) * type.bytes();
+      MemorySegment.copy(from.keys(), src, to.keys(), dst, bytes);
+      MemorySegment.copy(from.values(), src, to.values(), dst, bytes);
     }
   }
 
@@ -288,9 +308,7 @@ public final class KvCache implements AutoCloseable {
         Layer from = layers[l];
         Layer to = copy.layers[l];
         to.ensure(size);
-        long bytes = Math.min(from.capacity(), to.capacity()) * rowBytes;
-        to.buffer.keys().copyFrom(from.buffer.keys().asSlice(0, bytes));
-        to.buffer.values().copyFrom(from.buffer.values().asSlice(0, bytes));
+        copy.copyRows(from.buffer, to.buffer, Math.min(from.capacity(), to.capacity()));
       }
     }
     copy.size = size;

@@ -48,7 +48,7 @@ class KvCacheTest {
 
   private static float key(KvCache cache, int layer, int position) {
     var buffer = cache.buffer(layer);
-    return buffer.keys().get(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) (position % buffer.capacity()) * ROW * 4);
+    return buffer.keys().get(ValueLayout.JAVA_FLOAT_UNALIGNED, buffer.rowIndex(1, position % buffer.capacity(), 16) * 4);
   }
 
   @Test

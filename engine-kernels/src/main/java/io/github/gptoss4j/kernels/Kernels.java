@@ -69,8 +69,8 @@ public interface Kernels extends AutoCloseable {
    * {@code pos0 … pos0+tokens-1}.
    *
    * <p>{@code q} is {@code [tokens, heads·headDim]} at {@code qOff} (already rotated); {@code out} has the
-   * same shape at {@code outOff}. Keys and values are rows of {@code kvHeads·headDim} elements of
-   * {@code kv.type()}; position {@code p} lives in row {@code p % kv.capacity()}. Query head {@code h} uses
+   * same shape at {@code outOff}. Keys and values are laid out as {@link KvBuffer} says, position {@code p}
+   * in row {@code p % kv.capacity()} of each KV head. Query head {@code h} uses
    * KV head {@code h / (heads / kvHeads)}. A query at position {@code p} sees keys at positions
    * {@code (p − window, p]} ({@code window = 0}: all of {@code [0, p]}); they must all be present.
    * Scores are scaled by {@code scale}; {@code sinks[h]} joins each head's softmax denominator as one more
@@ -91,10 +91,17 @@ public interface Kernels extends AutoCloseable {
   record AttentionShape(int heads, int kvHeads, int headDim, float scale, int window) {}
 
   /**
-   * One layer's keys and values: {@code capacity} rows of {@code kvHeads·headDim} elements each, position
-   * {@code p} at row {@code p % capacity}.
+   * One layer's keys and values, head-major: for each KV head, {@code capacity} rows of {@code headDim}
+   * elements, so the row of KV head {@code g} at ring row {@code r} starts at element
+   * {@link #rowIndex rowIndex(g, r, headDim)}. Each head's keys are contiguous: attention streams them
+   * instead of striding across the other heads (twice as fast at 4096 positions, docs/performance.md).
    */
-  record KvBuffer(MemorySegment keys, MemorySegment values, KvType type, int capacity) {}
+  record KvBuffer(MemorySegment keys, MemorySegment values, KvType type, int capacity) {
+    /** Element index of row {@code row} of KV head {@code kvHead}: {@code (kvHead·capacity + row)·headDim}. */
+    public long rowIndex(int kvHead, int row, int headDim) {
+      return ((long) kvHead * capacity + row) * headDim;
+    }
+  }
 
   /** Releases the thread pool. The default instance from {@link #get()} lives as long as the JVM. */
   @Override

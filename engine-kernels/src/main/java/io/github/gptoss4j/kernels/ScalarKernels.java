@@ -254,14 +254,12 @@ class ScalarKernels implements Kernels {
     int n = p - start + 1;
     int h0 = g * group;
     int base0 = (t * shape.heads() + h0) * headDim;
-    long rowElems = (long) shape.kvHeads() * headDim;
     float[] scores = s.scores((n + 1) * group); // [head][key], then one denominator per head
     int sums = n * group;
 
-    long headOff = (long) g * headDim;
     int first = start % kv.capacity();
     for (int j = 0, row = first; j < n; j++, row = row + 1 == kv.capacity() ? 0 : row + 1) {
-      long index = row * rowElems + headOff;
+      long index = kv.rowIndex(g, row, headDim);
       for (int k = 0; k < group; k++) {
         scores[k * n + j] = keyDot(q, qOff + base0 + k * headDim, kv, index, headDim, s) * shape.scale();
       }
@@ -272,7 +270,7 @@ class ScalarKernels implements Kernels {
     }
     java.util.Arrays.fill(out, outOff + base0, outOff + base0 + group * headDim, 0f);
     for (int j = 0, row = first; j < n; j++, row = row + 1 == kv.capacity() ? 0 : row + 1) {
-      long index = row * rowElems + headOff;
+      long index = kv.rowIndex(g, row, headDim);
       for (int k = 0; k < group; k++) {
         addValue(scores[k * n + j] / scores[sums + k], kv, index, out, outOff + base0 + k * headDim, headDim);
       }

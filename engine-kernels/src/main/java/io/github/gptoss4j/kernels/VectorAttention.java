@@ -67,9 +67,8 @@ final class VectorAttention {
     int n = p - start + 1;
     int first = start % kv.capacity();
     int span = Math.min(n, kv.capacity() - first); // rows [first, first+span), then [0, n−span)
-    long rowElems = (long) shape.kvHeads() * d;
-    long index0 = first * rowElems + (long) g * d;
-    long index1 = (long) g * d;
+    long index0 = kv.rowIndex(g, first, d);
+    long index1 = kv.rowIndex(g, 0, d);
     int acc = TILE * d;
     int sink = 2 * TILE * d;
     int max = sink + L;
@@ -87,11 +86,11 @@ final class VectorAttention {
         buf[sink + k] = sinks == null || k >= heads ? Float.NEGATIVE_INFINITY : sinks[hq + k];
         buf[max + k] = Float.NEGATIVE_INFINITY;
       }
-      scores(buf, kv.keys(), bf16, index0, span, rowElems, d, sc, shape.scale(), max);
-      scores(buf, kv.keys(), bf16, index1, n - span, rowElems, d, sc + TILE * span, shape.scale(), max);
+      scores(buf, kv.keys(), bf16, index0, span, d, sc, shape.scale(), max);
+      scores(buf, kv.keys(), bf16, index1, n - span, d, sc + TILE * span, shape.scale(), max);
       softmax(buf, n, sink, max, inv, sc);
-      values(buf, kv.values(), bf16, index0, span, rowElems, d, sc, acc);
-      values(buf, kv.values(), bf16, index1, n - span, rowElems, d, sc + TILE * span, acc);
+      values(buf, kv.values(), bf16, index0, span, d, sc, acc);
+      values(buf, kv.values(), bf16, index1, n - span, d, sc + TILE * span, acc);
       for (int k = 0; k < heads; k++) {
         int o = outOff + qBase - qOff + k * d;
         float r = buf[inv + k];
@@ -103,15 +102,15 @@ final class VectorAttention {
   }
 
   /**
-   * Scaled scores of {@code count} consecutive KV rows against the 8 queries at {@code buf[0..8d)}, stored as
+   * Scaled scores of {@code count} consecutive rows of one KV head against the 8 queries at {@code buf[0..8d)}, stored as
    * {@code [row][head]} from {@code buf[sc]}; folds them into the lane-wise maximum at {@code buf[max]}.
    */
   private static void scores(
-      float[] buf, MemorySegment keys, boolean bf16, long index0, int count, long rowElems, int d, int sc,
-      float scale, int max) {
+      float[] buf, MemorySegment keys, boolean bf16, long index0, int count, int d, int sc, float scale,
+      int max) {
     FloatVector m = FloatVector.fromArray(F, buf, max);
     for (int r = 0; r < count; r++) {
-      long index = index0 + r * rowElems;
+      long index = index0 + (long) r * d;
       FloatVector a0 = FloatVector.zero(F);
       FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
       for (int i = 0; i < d; i += L) {
@@ -159,8 +158,7 @@ final class VectorAttention {
 
   /** Adds {@code weight[row][head] · value[row]} over {@code count} consecutive rows into {@code buf[acc..]}. */
   private static void values(
-      float[] buf, MemorySegment values, boolean bf16, long index0, int count, long rowElems, int d, int sc,
-      int acc) {
+      float[] buf, MemorySegment values, boolean bf16, long index0, int count, int d, int sc, int acc) {
     for (int j0 = 0; j0 < count; j0 += KEY_BLOCK) {
       int j1 = Math.min(count, j0 + KEY_BLOCK);
       for (int i = 0; i < d; i += L) {
@@ -173,7 +171,7 @@ final class VectorAttention {
         FloatVector a6 = FloatVector.fromArray(F, buf, acc + 6 * d + i);
         FloatVector a7 = FloatVector.fromArray(F, buf, acc + 7 * d + i);
         for (int r = j0; r < j1; r++) {
-          long index = index0 + r * rowElems + i;
+          long index = index0 + (long) r * d + i;
           FloatVector v = bf16
               ? widen(ShortVector.fromMemorySegment(S, values, 2 * index, LE))
               : FloatVector.fromMemorySegment(F, values, 4 * index, LE);

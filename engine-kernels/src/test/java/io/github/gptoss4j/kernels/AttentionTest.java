@@ -71,8 +71,10 @@ class AttentionTest {
     AttentionShape shape = new AttentionShape(dims.heads(), dims.kvHeads(), dims.headDim(), scale, window);
     float[] kStored = new float[kRaw.length];
     float[] vStored = new float[vRaw.length];
-    KvBuffer kv = new KvBuffer(TestData.kvSegment(type, kRaw, kStored), TestData.kvSegment(type, vRaw, vStored),
-        type, seq);
+    int kvHeads = dims.kvHeads();
+    int headDim = dims.headDim();
+    KvBuffer kv = new KvBuffer(TestData.kvSegment(type, kRaw, kStored, kvHeads, headDim),
+        TestData.kvSegment(type, vRaw, vStored, kvHeads, headDim), type, seq);
     double[][] expected = reference(dims, q, kStored, vStored, sinks, scale, window);
     double[] bounds = bounds(dims, q, kStored, vStored, scale, window);
     String what = impl + " " + dims + " " + type + " window " + window + " sinks " + withSinks;
@@ -98,8 +100,8 @@ class AttentionTest {
         for (int p = 0; p < seq; p++) {
           System.arraycopy(kRaw, p * kvWidth, kRing, (p % window) * kvWidth, kvWidth);
           System.arraycopy(vRaw, p * kvWidth, vRing, (p % window) * kvWidth, kvWidth);
-          KvBuffer ring = new KvBuffer(TestData.kvSegment(type, kRing, new float[kRing.length]),
-              TestData.kvSegment(type, vRing, new float[vRing.length]), type, window);
+          KvBuffer ring = new KvBuffer(TestData.kvSegment(type, kRing, new float[kRing.length], kvHeads, headDim),
+              TestData.kvSegment(type, vRing, new float[vRing.length], kvHeads, headDim), type, window);
           float[] o = new float[width];
           k.attention(shape, q, p * width, 1, p, ring, sinks, o, 0);
           compare(dims, expected, bounds, o, p, 1, what + " ring buffer");
@@ -199,8 +201,10 @@ class AttentionTest {
       int kvWidth = dims.kvWidth();
       float[] q = TestData.randomFloats(rnd, seq * width);
       float[] kRaw = TestData.randomFloats(rnd, seq * kvWidth);
-      KvBuffer kv = new KvBuffer(TestData.kvSegment(KvType.BF16, kRaw, new float[kRaw.length]),
-          TestData.kvSegment(KvType.BF16, TestData.randomFloats(rnd, kRaw.length), new float[kRaw.length]),
+      float[] vRaw = TestData.randomFloats(rnd, kRaw.length);
+      KvBuffer kv = new KvBuffer(
+          TestData.kvSegment(KvType.BF16, kRaw, new float[kRaw.length], dims.kvHeads(), dims.headDim()),
+          TestData.kvSegment(KvType.BF16, vRaw, new float[kRaw.length], dims.kvHeads(), dims.headDim()),
           KvType.BF16, seq);
       AttentionShape shape = new AttentionShape(dims.heads(), dims.kvHeads(), dims.headDim(), 0.25f, 0);
       float[] sinks = TestData.randomFloats(rnd, dims.heads());
@@ -224,8 +228,8 @@ class AttentionTest {
   void rejectsKeysThatTheBufferNoLongerHolds(Impl impl) {
     int kvWidth = ODD.kvWidth();
     float[] kv4 = new float[4 * kvWidth];
-    KvBuffer kv = new KvBuffer(TestData.kvSegment(KvType.F32, kv4, new float[kv4.length]),
-        TestData.kvSegment(KvType.F32, kv4, new float[kv4.length]), KvType.F32, 4);
+    KvBuffer kv = new KvBuffer(TestData.kvSegment(KvType.F32, kv4, new float[kv4.length], ODD.kvHeads(), ODD.headDim()),
+        TestData.kvSegment(KvType.F32, kv4, new float[kv4.length], ODD.kvHeads(), ODD.headDim()), KvType.F32, 4);
     AttentionShape shape = new AttentionShape(ODD.heads(), ODD.kvHeads(), ODD.headDim(), 0.25f, 0);
     try (Kernels k = KernelProvider.create(impl, 1)) {
       float[] q = new float[ODD.width()];

@@ -72,15 +72,24 @@ final class TestData {
   }
 
   /** Stores {@code rows} rows of floats as a KV segment of the given type; returns the values as stored. */
-  static MemorySegment kvSegment(KvType type, float[] data, float[] stored) {
+  /**
+   * One KV segment in the head-major layout of {@link Kernels.KvBuffer}, from {@code data} given position-major
+   * ({@code [row][kvHeads][headDim]}, as a reference reads it); {@code stored} receives the values as stored
+   * (bf16-rounded for BF16), also position-major.
+   */
+  static MemorySegment kvSegment(KvType type, float[] data, float[] stored, int kvHeads, int headDim) {
     MemorySegment s = Arena.ofAuto().allocate((long) data.length * type.bytes(), 4);
+    int rows = data.length / (kvHeads * headDim);
     for (int i = 0; i < data.length; i++) {
+      int row = i / (kvHeads * headDim);
+      int g = i / headDim % kvHeads;
+      long at = ((long) g * rows + row) * headDim + i % headDim;
       if (type == KvType.F32) {
-        s.setAtIndex(F32, i, data[i]);
+        s.setAtIndex(F32, at, data[i]);
         stored[i] = data[i];
       } else {
         short bits = (short) (Float.floatToRawIntBits(data[i]) >>> 16);
-        s.setAtIndex(BF16, i, bits);
+        s.setAtIndex(BF16, at, bits);
         stored[i] = Float.intBitsToFloat(bits << 16);
       }
     }

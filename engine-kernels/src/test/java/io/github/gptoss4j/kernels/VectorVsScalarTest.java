@@ -79,8 +79,8 @@ class VectorVsScalarTest {
     for (KvType type : KvType.values()) {
       float[] k = TestData.randomFloats(rnd, seq * kvHeads * headDim);
       float[] v = TestData.randomFloats(rnd, seq * kvHeads * headDim);
-      KvBuffer kv = new KvBuffer(TestData.kvSegment(type, k, new float[k.length]),
-          TestData.kvSegment(type, v, new float[v.length]), type, seq);
+      KvBuffer kv = new KvBuffer(TestData.kvSegment(type, k, new float[k.length], kvHeads, headDim),
+          TestData.kvSegment(type, v, new float[v.length], kvHeads, headDim), type, seq);
       float[] q = TestData.randomFloats(rnd, seq * heads * headDim);
       float[] sinks = TestData.randomFloats(rnd, heads);
       float[] a = new float[q.length];
