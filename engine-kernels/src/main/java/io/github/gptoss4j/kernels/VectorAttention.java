@@ -5,6 +5,7 @@ import static io.github.gptoss4j.kernels.VectorKernels.F;
 import io.github.gptoss4j.kernels.Kernels.AttentionShape;
 import io.github.gptoss4j.kernels.Kernels.KvBuffer;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -17,15 +18,15 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector attention for one token and one KV head, used by {@link VectorKernels} when the head size is a multiple
- * of 8. The query heads sharing the KV head are processed in tiles of 8, one per lane of a score vector:
+ * of 16. The query heads sharing the KV head are processed in tiles of 8, one per lane of a score vector:
  * <ol>
  *   <li>scores: per key, 8 FMA chains (one per head) over the key's dims, then a fixed 3-level blend/permute
  *       tree turns the 8 accumulators into one vector holding the 8 heads' scores (no per-key horizontal sum,
  *       no {@code reduceLanes}); the running maximum is a lane-wise max;
  *   <li>softmax: lane-wise {@code exp(score − max)} with the deterministic polynomial {@link VectorExp#exp}, summed over
  *       keys in order, plus the sink's term;
- *   <li>values: per 8 dims, 8 accumulators (one per head) take {@code weight · value} over a block of keys, so
- *       each value vector is loaded once for all heads and the block stays in L1; the sums are divided by the
+ *   <li>values: per block of keys (swept once in order first, so it arrives at streaming speed), passes of two
+ *       8-dim slices × four heads take {@code weight · value} into 8 accumulators; the sums are divided by the
  *       softmax denominator at the end.
  * </ol>
  * The KV ring is walked as at most two contiguous spans of rows. Every output depends only on its own token and
@@ -39,8 +40,12 @@ final class VectorAttention {
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final int L = 8; // F.length()
-  /** Keys per block of the value pass: 64 rows of one head's values stay in L1 across the dim slices. */
-  private static final int KEY_BLOCK = 64;
+  /** Keys per block of the value pass: 256 rows of one head's values (32–64 KB) stay in L2 across its passes. */
+  private static final int KEY_BLOCK = 256;
+
+  /** Sink for {@link #touch}, so the JIT keeps its loads. */
+  @SuppressWarnings("unused")
+  private static int touched;
 
   // the reduction tree: merging lanes at distance 1, 2, then 4
   private static final VectorMask<Float> M1 = VectorMask.fromLong(F, 0b10101010);
@@ -54,7 +59,7 @@ final class VectorAttention {
 
   /**
    * Attention of token {@code t} for the query heads of KV head {@code g}; the caller has checked the shapes
-   * and that {@code headDim % 8 == 0}. Scratch layout (floats): the tile's queries {@code [8][d]}, value sums
+   * and that {@code headDim % 16 == 0}. Scratch layout (floats): the tile's queries {@code [8][d]}, value sums
    * {@code [8][d]}, then sinks, maxima and reciprocal sums (8 each), then scores {@code [n][8]}.
    */
   static void attendGroup(
@@ -114,9 +119,7 @@ final class VectorAttention {
       FloatVector a0 = FloatVector.zero(F);
       FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
       for (int i = 0; i < d; i += L) {
-        FloatVector k = bf16
-            ? widen(ShortVector.fromMemorySegment(S, keys, 2 * (index + i), LE))
-            : FloatVector.fromMemorySegment(F, keys, 4 * (index + i), LE);
+        FloatVector k = load(keys, bf16, index + i);
         a0 = k.fma(FloatVector.fromArray(F, buf, i), a0);
         a1 = k.fma(FloatVector.fromArray(F, buf, d + i), a1);
         a2 = k.fma(FloatVector.fromArray(F, buf, 2 * d + i), a2);
@@ -156,45 +159,79 @@ final class VectorAttention {
     FloatVector.broadcast(F, 1f).div(sum).intoArray(buf, inv);
   }
 
-  /** Adds {@code weight[row][head] · value[row]} over {@code count} consecutive rows into {@code buf[acc..]}. */
+  /**
+   * Adds {@code weight[row][head] · value[row]} over {@code count} consecutive rows of one KV head into
+   * {@code buf[acc..]}. Per block of keys, each pass takes two 8-dim slices of four heads: every weight
+   * broadcast feeds two FMAs and every value load four (the 8-head × 1-slice pass needed a broadcast per FMA
+   * and ran at half the speed with the block in L2).
+   */
   private static void values(
       float[] buf, MemorySegment values, boolean bf16, long index0, int count, int d, int sc, int acc) {
     for (int j0 = 0; j0 < count; j0 += KEY_BLOCK) {
       int j1 = Math.min(count, j0 + KEY_BLOCK);
-      for (int i = 0; i < d; i += L) {
-        FloatVector a0 = FloatVector.fromArray(F, buf, acc + i);
-        FloatVector a1 = FloatVector.fromArray(F, buf, acc + d + i);
-        FloatVector a2 = FloatVector.fromArray(F, buf, acc + 2 * d + i);
-        FloatVector a3 = FloatVector.fromArray(F, buf, acc + 3 * d + i);
-        FloatVector a4 = FloatVector.fromArray(F, buf, acc + 4 * d + i);
-        FloatVector a5 = FloatVector.fromArray(F, buf, acc + 5 * d + i);
-        FloatVector a6 = FloatVector.fromArray(F, buf, acc + 6 * d + i);
-        FloatVector a7 = FloatVector.fromArray(F, buf, acc + 7 * d + i);
-        for (int r = j0; r < j1; r++) {
-          long index = index0 + (long) r * d + i;
-          FloatVector v = bf16
-              ? widen(ShortVector.fromMemorySegment(S, values, 2 * index, LE))
-              : FloatVector.fromMemorySegment(F, values, 4 * index, LE);
-          int w = sc + TILE * r;
-          a0 = v.fma(FloatVector.broadcast(F, buf[w]), a0);
-          a1 = v.fma(FloatVector.broadcast(F, buf[w + 1]), a1);
-          a2 = v.fma(FloatVector.broadcast(F, buf[w + 2]), a2);
-          a3 = v.fma(FloatVector.broadcast(F, buf[w + 3]), a3);
-          a4 = v.fma(FloatVector.broadcast(F, buf[w + 4]), a4);
-          a5 = v.fma(FloatVector.broadcast(F, buf[w + 5]), a5);
-          a6 = v.fma(FloatVector.broadcast(F, buf[w + 6]), a6);
-          a7 = v.fma(FloatVector.broadcast(F, buf[w + 7]), a7);
+      touch(values, bf16, index0 + (long) j0 * d, index0 + (long) j1 * d);
+      for (int i = 0; i < d; i += 2 * L) {
+        for (int h = 0; h < TILE; h += 4) {
+          int o = acc + h * d + i;
+          FloatVector a0 = FloatVector.fromArray(F, buf, o);
+          FloatVector b0 = FloatVector.fromArray(F, buf, o + L);
+          FloatVector a1 = FloatVector.fromArray(F, buf, o + d);
+          FloatVector b1 = FloatVector.fromArray(F, buf, o + d + L);
+          FloatVector a2 = FloatVector.fromArray(F, buf, o + 2 * d);
+          FloatVector b2 = FloatVector.fromArray(F, buf, o + 2 * d + L);
+          FloatVector a3 = FloatVector.fromArray(F, buf, o + 3 * d);
+          FloatVector b3 = FloatVector.fromArray(F, buf, o + 3 * d + L);
+          for (int r = j0; r < j1; r++) {
+            long index = index0 + (long) r * d + i;
+            FloatVector v = load(values, bf16, index);
+            FloatVector u = load(values, bf16, index + L);
+            int w = sc + TILE * r + h;
+            FloatVector w0 = FloatVector.broadcast(F, buf[w]);
+            a0 = v.fma(w0, a0);
+            b0 = u.fma(w0, b0);
+            FloatVector w1 = FloatVector.broadcast(F, buf[w + 1]);
+            a1 = v.fma(w1, a1);
+            b1 = u.fma(w1, b1);
+            FloatVector w2 = FloatVector.broadcast(F, buf[w + 2]);
+            a2 = v.fma(w2, a2);
+            b2 = u.fma(w2, b2);
+            FloatVector w3 = FloatVector.broadcast(F, buf[w + 3]);
+            a3 = v.fma(w3, a3);
+            b3 = u.fma(w3, b3);
+          }
+          a0.intoArray(buf, o);
+          b0.intoArray(buf, o + L);
+          a1.intoArray(buf, o + d);
+          b1.intoArray(buf, o + d + L);
+          a2.intoArray(buf, o + 2 * d);
+          b2.intoArray(buf, o + 2 * d + L);
+          a3.intoArray(buf, o + 3 * d);
+          b3.intoArray(buf, o + 3 * d + L);
         }
-        a0.intoArray(buf, acc + i);
-        a1.intoArray(buf, acc + d + i);
-        a2.intoArray(buf, acc + 2 * d + i);
-        a3.intoArray(buf, acc + 3 * d + i);
-        a4.intoArray(buf, acc + 4 * d + i);
-        a5.intoArray(buf, acc + 5 * d + i);
-        a6.intoArray(buf, acc + 6 * d + i);
-        a7.intoArray(buf, acc + 7 * d + i);
       }
     }
+  }
+
+  /**
+   * Reads one int per cache line of elements {@code [from, to)} in order before the strided passes over them:
+   * a sequential sweep lets the prefetchers overlap the misses, where the passes (one 32- or 64-byte slice
+   * per row) would wait for them one row at a time. Java has no prefetch instruction; this halves the value
+   * pass at context 4096 (docs/kernels.md).
+   */
+  private static void touch(MemorySegment values, boolean bf16, long from, long to) {
+    int size = bf16 ? 2 : 4;
+    int sum = 0;
+    for (long at = from * size, end = to * size; at < end; at += 64) {
+      sum += values.get(ValueLayout.JAVA_INT_UNALIGNED, at);
+    }
+    touched = sum;
+  }
+
+  /** Eight keys or values at {@code index} as f32. */
+  private static FloatVector load(MemorySegment kv, boolean bf16, long index) {
+    return bf16
+        ? widen(ShortVector.fromMemorySegment(S, kv, 2 * index, LE))
+        : FloatVector.fromMemorySegment(F, kv, 4 * index, LE);
   }
 
   /** Eight bf16 values widened to f32 (small enough to be inlined everywhere). */

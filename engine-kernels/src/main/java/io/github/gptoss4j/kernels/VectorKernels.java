@@ -573,12 +573,12 @@ final class VectorKernels extends ScalarKernels {
 
   // ---------------------------------------------------------------- attention
 
-  /** Head sizes that are not a multiple of 8 (none in gpt-oss) run the scalar reference. */
+  /** Head sizes that are not a multiple of 16 (none in gpt-oss: 64) run the scalar reference. */
   @Override
   void attendGroup(
       AttentionShape shape, float[] q, int qOff, int t, int pos0, KvBuffer kv, float[] sinks, int g, float[] out,
       int outOff, Scratch s) {
-    if (shape.headDim() % L == 0) {
+    if (shape.headDim() % (2 * L) == 0) {
       VectorAttention.attendGroup(shape, q, qOff, t, pos0, kv, sinks, g, out, outOff, s);
     } else {
       super.attendGroup(shape, q, qOff, t, pos0, kv, sinks, g, out, outOff, s);
