@@ -383,7 +383,13 @@ class ScalarKernels implements Kernels {
   public void swiglu(float[] gateUp, int gateUpOff, float alpha, float limit, float[] out, int outOff, int n) {
     MatrixChecks.range("swiglu input", gateUp, gateUpOff, 2L * n);
     MatrixChecks.range("swiglu output", out, outOff, n);
-    for (int i = 0; i < n; i++) {
+    swigluRange(gateUp, gateUpOff, alpha, limit, out, outOff, 0, n);
+  }
+
+  /** The SwiGLU of pairs {@code [from, to)}, checked by the caller. */
+  static void swigluRange(
+      float[] gateUp, int gateUpOff, float alpha, float limit, float[] out, int outOff, int from, int to) {
+    for (int i = from; i < to; i++) {
       float g = Math.min(gateUp[gateUpOff + 2 * i], limit);
       float u = Math.clamp(gateUp[gateUpOff + 2 * i + 1], -limit, limit);
       float sigmoid = (float) (1.0 / (1.0 + Math.exp(-(alpha * g))));
