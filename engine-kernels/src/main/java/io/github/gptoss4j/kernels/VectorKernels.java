@@ -7,6 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -587,8 +588,9 @@ final class VectorKernels extends ScalarKernels {
 
   // ---------------------------------------------------------------- vector ops
 
-  /** Gather indices of the gates (even elements) of 8 interleaved gate/up pairs; the ups are one further. */
-  private static final int[] GATES = {0, 2, 4, 6, 8, 10, 12, 14};
+  /** Even and odd lanes of two vectors (16 interleaved gate/up values): the 8 gates, the 8 ups. */
+  private static final VectorShuffle<Float> GATES = VectorShuffle.fromValues(F, 0, 2, 4, 6, 8, 10, 12, 14);
+  private static final VectorShuffle<Float> UPS = VectorShuffle.fromValues(F, 1, 3, 5, 7, 9, 11, 13, 15);
 
   /**
    * SwiGLU 8 pairs at a time: σ(z) from {@link VectorExp} as {@code 1/(1+e)} or {@code e/(1+e)} with
@@ -600,8 +602,10 @@ final class VectorKernels extends ScalarKernels {
     MatrixChecks.range("swiglu output", out, outOff, n);
     int i = 0;
     for (; i + L <= n; i += L) {
-      FloatVector g = FloatVector.fromArray(F, gateUp, gateUpOff + 2 * i, GATES, 0).min(limit);
-      FloatVector u = FloatVector.fromArray(F, gateUp, gateUpOff + 2 * i + 1, GATES, 0).max(-limit).min(limit);
+      FloatVector a = FloatVector.fromArray(F, gateUp, gateUpOff + 2 * i);
+      FloatVector b = FloatVector.fromArray(F, gateUp, gateUpOff + 2 * i + L);
+      FloatVector g = a.rearrange(GATES, b).min(limit);
+      FloatVector u = a.rearrange(UPS, b).max(-limit).min(limit);
       FloatVector z = g.mul(alpha);
       FloatVector e = VectorExp.exp(z.abs().neg());
       FloatVector sigmoid = FloatVector.broadcast(F, 1f).blend(e, z.lt(0f)).div(e.add(1f));
