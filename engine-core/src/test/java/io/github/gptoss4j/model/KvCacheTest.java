@@ -48,7 +48,8 @@ class KvCacheTest {
 
   private static float key(KvCache cache, int layer, int position) {
     var buffer = cache.buffer(layer);
-    return buffer.keys().get(ValueLayout.JAVA_FLOAT_UNALIGNED, buffer.rowIndex(1, position % buffer.capacity(), 16) * 4);
+    long index = buffer.rowIndex(1, position % buffer.capacity(), CONFIG.headDim());
+    return buffer.keys().get(ValueLayout.JAVA_FLOAT_UNALIGNED, index * 4);
   }
 
   @Test

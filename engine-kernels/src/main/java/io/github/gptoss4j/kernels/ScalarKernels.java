@@ -380,13 +380,19 @@ class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void swiglu(float[] gateUp, int gateUpOff, float alpha, float limit, float[] out, int outOff, int n) {
+  public final void swiglu(
+      float[] gateUp, int gateUpOff, float alpha, float limit, float[] out, int outOff, int n) {
     MatrixChecks.range("swiglu input", gateUp, gateUpOff, 2L * n);
     MatrixChecks.range("swiglu output", out, outOff, n);
+    swigluPairs(gateUp, gateUpOff, alpha, limit, out, outOff, n);
+  }
+
+  /** The SwiGLU of {@code n} pairs, checked by {@link #swiglu}; the vector kernels override it. */
+  void swigluPairs(float[] gateUp, int gateUpOff, float alpha, float limit, float[] out, int outOff, int n) {
     swigluRange(gateUp, gateUpOff, alpha, limit, out, outOff, 0, n);
   }
 
-  /** The SwiGLU of pairs {@code [from, to)}, checked by the caller. */
+  /** The SwiGLU of pairs {@code [from, to)}, one at a time (the reference, and the vector kernels' tail). */
   static void swigluRange(
       float[] gateUp, int gateUpOff, float alpha, float limit, float[] out, int outOff, int from, int to) {
     for (int i = from; i < to; i++) {

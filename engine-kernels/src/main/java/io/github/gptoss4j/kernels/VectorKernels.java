@@ -597,9 +597,7 @@ final class VectorKernels extends ScalarKernels {
    * {@code e = exp(−|z|)} (never overflows), ~2 ulp from the scalar reference's double {@code exp}.
    */
   @Override
-  public void swiglu(float[] gateUp, int gateUpOff, float alpha, float limit, float[] out, int outOff, int n) {
-    MatrixChecks.range("swiglu input", gateUp, gateUpOff, 2L * n);
-    MatrixChecks.range("swiglu output", out, outOff, n);
+  void swigluPairs(float[] gateUp, int gateUpOff, float alpha, float limit, float[] out, int outOff, int n) {
     int i = 0;
     for (; i + L <= n; i += L) {
       FloatVector a = FloatVector.fromArray(F, gateUp, gateUpOff + 2 * i);
