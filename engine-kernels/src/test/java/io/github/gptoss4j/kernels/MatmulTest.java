@@ -51,6 +51,37 @@ class MatmulTest {
     check(impl, 5, 32, m);
     check(impl, 37, 32 * 9, m);
     check(impl, 3, 32 * 90, m);
+    check(impl, 6, 32 * 40, m); // whole row groups over several column panels
+  }
+
+  @ParameterizedTest
+  @EnumSource(Impl.class)
+  void aTokensResultDoesNotDependOnTheOtherTokensOfTheCall(Impl impl) {
+    // prefill tiles take tokens in pairs plus an odd one alone, panel by panel: each (row, token) must still
+    // be the same sum, so a prompt gives the same logits whether it arrives in one call or in pieces
+    Random rnd = new Random(11);
+    int rows = 9;
+    int cols = 32 * 40 + 5;
+    WeightMatrix[] ms = {
+      TestData.bf16(rnd, rows, cols, new float[rows * cols]),
+      TestData.mxfp4(rnd, rows, cols - 5, 118, 136, new float[rows * (cols - 5)])
+    };
+    for (WeightMatrix m : ms) {
+      float[] x = TestData.randomFloats(rnd, 7 * m.cols());
+      try (Kernels k = KernelProvider.create(impl, 2)) {
+        float[] two = new float[2 * rows];
+        k.matmul(m, null, x, 0, 2, two, 0);
+        for (int tokens = 3; tokens <= 7; tokens++) {
+          float[] out = new float[tokens * rows];
+          k.matmul(m, null, x, 0, tokens, out, 0);
+          assertArrayEquals(two, java.util.Arrays.copyOf(out, 2 * rows), impl + " " + m.getClass() + " " + tokens);
+          float[] last = new float[2 * rows];
+          k.matmul(m, null, x, (tokens - 2) * m.cols(), 2, last, 0);
+          assertArrayEquals(last, java.util.Arrays.copyOfRange(out, (tokens - 2) * rows, tokens * rows),
+              impl + " " + m.getClass() + " last two of " + tokens);
+        }
+      }
+    }
   }
 
   private static void check(Impl impl, int rows, int cols, Maker maker) {
