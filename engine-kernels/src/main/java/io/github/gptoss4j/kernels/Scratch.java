@@ -15,16 +15,6 @@ final class Scratch {
     return row;
   }
 
-  private float[] chains = new float[0];
-
-  /** A buffer of at least {@code n} floats for FMA chains parked between column panels of a prefill. */
-  float[] chains(int n) {
-    if (chains.length < n) {
-      chains = new float[n];
-    }
-    return chains;
-  }
-
   private byte[] quants = new byte[0];
   private float[] blockScales = new float[0];
 

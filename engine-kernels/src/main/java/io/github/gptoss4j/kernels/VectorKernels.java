@@ -187,52 +187,28 @@ final class VectorKernels extends ScalarKernels {
     prefillRows(w, bias, xp, tokens, out, outOff, r0, r1, s);
   }
 
-  /**
-   * Columns per pass of the prefill tiles: 4 decoded rows of this many floats (8 KB) stay in L1 while every
-   * token pair goes by, instead of 4 whole rows (46 KB at gpt-oss widths) streaming from L2 for each pair.
-   */
-  static final int PANEL = 512;
-
   private static void prefillRows(
       WeightMatrix w, float[] bias, float[] xp, int tokens, float[] out, int outOff, int r0, int r1, Scratch s) {
     int rows = w.rows();
     int cols = w.cols();
-    int vectorCols = cols / L * L;
     // prefill: dequantise up to 4 rows once into scratch, then reuse them for every token; 4 rows × 2 tokens
-    // per pass keep 8 FMA chains busy on 6 loads. The chains run panel by panel, parked in scratch between
-    // panels, so each (row, token) still gets the single-chain recipe of chainDot and tiling never changes a result.
+    // per pass keep 8 FMA chains busy on 6 loads. Every (row, token) uses the same single-chain recipe, so the
+    // tiling never changes a result.
     float[] dec = s.row(4 * cols);
-    float[] chains = s.chains(tokens * 4 * L);
     for (int g = r0; g < r1; g += 4) {
       int n = Math.min(4, r1 - g);
       for (int i = 0; i < n; i++) {
         decodePermuted(w, g + i, dec, i * cols);
       }
-      if (n < 4) {
-        for (int t = 0; t < tokens; t++) {
-          for (int i = 0; i < n; i++) {
-            out[outOff + t * rows + g + i] = chainDot(dec, i * cols, xp, t * cols, cols, s) + biasOf(bias, g + i);
-          }
+      int t = 0;
+      if (n == 4) {
+        for (; t + 1 < tokens; t += 2) {
+          tile4x2(dec, cols, xp, t, bias, g, out, outOff + t * rows, rows, s);
         }
-        continue;
       }
-      int c0 = 0;
-      do { // at least once, so that rows shorter than a vector still zero their chains
-        int c1 = Math.min(c0 + PANEL, vectorCols);
-        int t = 0;
-        for (; t + 2 <= tokens; t += 2) {
-          tile4x2(dec, cols, xp, t, c0, c1, chains, t * 4 * L);
-        }
-        if (t < tokens) {
-          tile4x1(dec, cols, xp, t, c0, c1, chains, t * 4 * L);
-        }
-        c0 += PANEL;
-      } while (c0 < vectorCols);
-      for (int t = 0; t < tokens; t++) {
-        for (int r = 0; r < 4; r++) {
-          int at = (t * 4 + r) * L; // token t's 4 chains, as tile4x2 and tile4x1 store them
-          out[outOff + t * rows + g + r] =
-              finish(chains, at, dec, r * cols, xp, t * cols, vectorCols, cols) + biasOf(bias, g + r);
+      for (; t < tokens; t++) {
+        for (int i = 0; i < n; i++) {
+          out[outOff + t * rows + g + i] = chainDot(dec, i * cols, xp, t * cols, cols, s) + biasOf(bias, g + i);
         }
       }
     }
@@ -250,41 +226,27 @@ final class VectorKernels extends ScalarKernels {
       acc = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
     }
     acc.intoArray(s.lanes, 0);
-    return finish(s.lanes, 0, w, wOff, x, xOff, i, n);
+    return finish(0, w, wOff, x, xOff, i, n, s);
   }
 
-  /** The lanes stored at {@code lanes[at..at+8)}, then the scalar tail from column {@code i}. */
-  private static float finish(float[] lanes, int at, float[] w, int wOff, float[] x, int xOff, int i, int n) {
-    float sum = lanes(lanes, at);
+  /** The lanes stored at {@code s.lanes[at..at+8)}, then the scalar tail from column {@code i}. */
+  private static float finish(int at, float[] w, int wOff, float[] x, int xOff, int i, int n, Scratch s) {
+    float sum = lanes(s.lanes, at);
     for (; i < n; i++) {
       sum += w[wOff + i] * x[xOff + i];
     }
     return sum;
   }
 
-  /**
-   * {@link #chainDot}'s chains for 4 decoded rows × tokens t and t+1 over columns {@code [c0, c1)}: the 8
-   * chains start from {@code chains[at..at+64)} (zero at column 0) and are stored back there.
-   */
-  private static void tile4x2(float[] dec, int cols, float[] xp, int t, int c0, int c1, float[] chains, int at) {
+  /** {@link #chainDot} for 4 decoded rows × tokens t and t+1 at once. */
+  private static void tile4x2(
+      float[] dec, int cols, float[] xp, int t, float[] bias, int g, float[] out, int outBase, int rows, Scratch s) {
     int x0 = t * cols;
     int x1 = x0 + cols;
-    FloatVector a00, a10, a20, a30, a01, a11, a21, a31;
-    if (c0 == 0) {
-      a00 = FloatVector.zero(F);
-      a10 = a00; a20 = a00; a30 = a00; a01 = a00; a11 = a00; a21 = a00; a31 = a00;
-    } else {
-      // one by one: an array of vectors would box them
-      a00 = FloatVector.fromArray(F, chains, at);
-      a10 = FloatVector.fromArray(F, chains, at + L);
-      a20 = FloatVector.fromArray(F, chains, at + 2 * L);
-      a30 = FloatVector.fromArray(F, chains, at + 3 * L);
-      a01 = FloatVector.fromArray(F, chains, at + 4 * L);
-      a11 = FloatVector.fromArray(F, chains, at + 5 * L);
-      a21 = FloatVector.fromArray(F, chains, at + 6 * L);
-      a31 = FloatVector.fromArray(F, chains, at + 7 * L);
-    }
-    for (int i = c0; i < c1; i += L) {
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a10 = a00, a20 = a00, a30 = a00, a01 = a00, a11 = a00, a21 = a00, a31 = a00;
+    int i = 0;
+    for (; i <= cols - L; i += L) {
       FloatVector v0 = FloatVector.fromArray(F, xp, x0 + i);
       FloatVector v1 = FloatVector.fromArray(F, xp, x1 + i);
       FloatVector w0 = FloatVector.fromArray(F, dec, i);
@@ -300,40 +262,22 @@ final class VectorKernels extends ScalarKernels {
       a21 = w2.fma(v1, a21);
       a31 = w3.fma(v1, a31);
     }
-    a00.intoArray(chains, at);
-    a10.intoArray(chains, at + L);
-    a20.intoArray(chains, at + 2 * L);
-    a30.intoArray(chains, at + 3 * L);
-    a01.intoArray(chains, at + 4 * L);
-    a11.intoArray(chains, at + 5 * L);
-    a21.intoArray(chains, at + 6 * L);
-    a31.intoArray(chains, at + 7 * L);
-  }
-
-  /** {@link #tile4x2} for the last token of an odd count: 4 chains, so it does not fall back to one at a time. */
-  private static void tile4x1(float[] dec, int cols, float[] xp, int t, int c0, int c1, float[] chains, int at) {
-    int x0 = t * cols;
-    FloatVector a0, a1, a2, a3;
-    if (c0 == 0) {
-      a0 = FloatVector.zero(F);
-      a1 = a0; a2 = a0; a3 = a0;
-    } else {
-      a0 = FloatVector.fromArray(F, chains, at);
-      a1 = FloatVector.fromArray(F, chains, at + L);
-      a2 = FloatVector.fromArray(F, chains, at + 2 * L);
-      a3 = FloatVector.fromArray(F, chains, at + 3 * L);
+    // the 8 accumulators go to scratch one by one (an array of vectors would box them)
+    float[] lanes = s.lanes;
+    a00.intoArray(lanes, 0);
+    a10.intoArray(lanes, L);
+    a20.intoArray(lanes, 2 * L);
+    a30.intoArray(lanes, 3 * L);
+    a01.intoArray(lanes, 4 * L);
+    a11.intoArray(lanes, 5 * L);
+    a21.intoArray(lanes, 6 * L);
+    a31.intoArray(lanes, 7 * L);
+    for (int k = 0; k < 8; k++) {
+      int r = k & 3;
+      int tt = k >> 2;
+      out[outBase + tt * rows + g + r] =
+          finish(k * L, dec, r * cols, xp, tt == 0 ? x0 : x1, i, cols, s) + biasOf(bias, g + r);
     }
-    for (int i = c0; i < c1; i += L) {
-      FloatVector v0 = FloatVector.fromArray(F, xp, x0 + i);
-      a0 = FloatVector.fromArray(F, dec, i).fma(v0, a0);
-      a1 = FloatVector.fromArray(F, dec, cols + i).fma(v0, a1);
-      a2 = FloatVector.fromArray(F, dec, 2 * cols + i).fma(v0, a2);
-      a3 = FloatVector.fromArray(F, dec, 3 * cols + i).fma(v0, a3);
-    }
-    a0.intoArray(chains, at);
-    a1.intoArray(chains, at + L);
-    a2.intoArray(chains, at + 2 * L);
-    a3.intoArray(chains, at + 3 * L);
   }
 
   /**

@@ -51,13 +51,13 @@ class MatmulTest {
     check(impl, 5, 32, m);
     check(impl, 37, 32 * 9, m);
     check(impl, 3, 32 * 90, m);
-    check(impl, 6, 32 * 40, m); // whole row groups over several column panels
+    check(impl, 6, 32 * 40, m); // whole row groups of 4 and a tail of 2
   }
 
   @ParameterizedTest
   @EnumSource(Impl.class)
   void aTokensResultDoesNotDependOnTheOtherTokensOfTheCall(Impl impl) {
-    // prefill tiles take tokens in pairs plus an odd one alone, panel by panel: each (row, token) must still
+    // prefill tiles take 4 rows × 2 tokens and the rest one by one: each (row, token) must still
     // be the same sum, so a prompt gives the same logits whether it arrives in one call or in pieces
     Random rnd = new Random(11);
     int rows = 9;
