@@ -71,7 +71,6 @@ final class TestData {
     return new Mxfp4Matrix(blocks, scales, rows, cols);
   }
 
-  /** Stores {@code rows} rows of floats as a KV segment of the given type; returns the values as stored. */
   /**
    * One KV segment in the head-major layout of {@link Kernels.KvBuffer}, from {@code data} given position-major
    * ({@code [row][kvHeads][headDim]}, as a reference reads it); {@code stored} receives the values as stored
