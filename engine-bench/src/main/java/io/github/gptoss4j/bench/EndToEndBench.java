@@ -40,9 +40,17 @@ public final class EndToEndBench {
   public record Options(Path model, int promptTokens, int genTokens, List<Integer> depths, int reps, KvType kvType) {
     public Options {
       depths = List.copyOf(depths);
-      if (promptTokens < 1 || genTokens < 1 || reps < 1 || depths.isEmpty() || depths.stream().anyMatch(d -> d < 0)) {
-        throw new IllegalArgumentException(
-            "prompt and generated tokens and reps must be positive and depths non-negative: " + this);
+      atLeastOne("prompt tokens", promptTokens);
+      atLeastOne("generated tokens", genTokens);
+      atLeastOne("reps", reps);
+      if (depths.isEmpty() || depths.stream().anyMatch(d -> d < 0)) {
+        throw new IllegalArgumentException("depths must be one or more context lengths ≥ 0, got " + depths);
+      }
+    }
+
+    private static void atLeastOne(String what, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(what + " must be at least 1, got " + value);
       }
     }
   }
@@ -80,13 +88,16 @@ public final class EndToEndBench {
 
   /** Runs the benchmark, reporting progress lines to {@code log}. */
   public static Result run(Options options, Kernels kernels, Consumer<String> log) {
-    log.accept("measuring stream bandwidth (" + kernels.threads() + " threads)...");
-    double stream = StreamProbe.gbPerSecond(1L << 30, kernels.threads(), 5);
     long start = System.nanoTime();
+    // opened before the stream probe so that a wrong directory fails at once; neither reads the weights
     try (Checkpoint checkpoint = Checkpoint.open(options.model()); Arena repacked = Arena.ofShared()) {
+      long openNanos = System.nanoTime() - start;
+      log.accept("measuring stream bandwidth (" + kernels.threads() + " threads)...");
+      double stream = StreamProbe.gbPerSecond(1L << 30, kernels.threads(), 5);
+      long bind = System.nanoTime();
       ModelWeights weights = checkpoint.weights().forPrecision(kernels.precision(), repacked);
       Transformer model = new Transformer(weights, kernels);
-      double openS = seconds(System.nanoTime() - start);
+      double openS = seconds(openNanos + System.nanoTime() - bind);
       GptOssConfig config = model.config();
       int[] prompt = randomTokens(options.promptTokens(), config.vocabSize(), 1);
       float[] logits = new float[config.vocabSize()];

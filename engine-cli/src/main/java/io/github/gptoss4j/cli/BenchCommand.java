@@ -8,13 +8,15 @@ import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.kernels.KvType;
 import io.github.gptoss4j.kernels.Precision;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code gptoss bench}: end-to-end prefill and decode speed of a checkpoint. */
 @Command(
@@ -25,6 +27,8 @@ import picocli.CommandLine.Option;
       "the stream bandwidth of the same run and peak RSS. Use a checkpoint from `gptoss synth`."
     })
 final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--model", required = true, description = "Model directory.")
   Path model;
 
@@ -58,12 +62,12 @@ final class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
-    PrintStream err = System.err;
+    PrintWriter err = spec.commandLine().getErr();
     EndToEndBench.Result r;
     try (Kernels kernels = PrecisionOption.kernels(precision)) {
       r = EndToEndBench.run(options, kernels, line -> err.println("bench: " + line));
     }
-    PrintStream out = System.out;
+    PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "model        %s%n", model);
     out.printf(Locale.ROOT, "kernels      %s, %d threads, %s precision, JDK %s%n", r.kernels(), r.threads(),
         r.precision().name().toLowerCase(Locale.ROOT), r.jdk());

@@ -1,6 +1,7 @@
 package io.github.gptoss4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,10 +58,21 @@ class BenchCommandTest {
   }
 
   @Test
-  void invalidSettingsAreOneClearLine() {
-    CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--reps", "0");
+  void invalidSettingsAreOneClearLineNamingTheValue() {
+    CliRun reps = CliRun.of("bench", "--model", FIXTURE.toString(), "--reps", "0");
+    assertEquals(1, reps.code());
+    assertEquals("gptoss bench: reps must be at least 1, got 0", reps.err().strip());
+    CliRun depth = CliRun.of("bench", "--model", FIXTURE.toString(), "--depth", "0,-5");
+    assertEquals(1, depth.code());
+    assertEquals("gptoss bench: depths must be one or more context lengths ≥ 0, got [0, -5]", depth.err().strip());
+  }
+
+  @Test
+  void aDirectoryWithoutACheckpointFailsBeforeAnyMeasurement(@TempDir Path empty) {
+    CliRun run = CliRun.of("bench", "--model", empty.toString());
     assertEquals(1, run.code());
-    assertTrue(run.err().startsWith("gptoss bench: ") && run.err().contains("reps"), run.err());
+    assertTrue(run.err().contains("no checkpoint found"), run.err());
+    assertFalse(run.err().contains("measuring stream bandwidth"), run.err());
   }
 
   private static void assertSpread(JsonNode s) {
