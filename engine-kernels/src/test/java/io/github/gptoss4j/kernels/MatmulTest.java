@@ -9,6 +9,7 @@ import io.github.gptoss4j.kernels.KernelProvider.Impl;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,10 +75,10 @@ class MatmulTest {
         for (int tokens = 3; tokens <= 7; tokens++) {
           float[] out = new float[tokens * rows];
           k.matmul(m, null, x, 0, tokens, out, 0);
-          assertArrayEquals(two, java.util.Arrays.copyOf(out, 2 * rows), impl + " " + m.getClass() + " " + tokens);
+          assertArrayEquals(two, Arrays.copyOf(out, 2 * rows), impl + " " + m.getClass() + " " + tokens);
           float[] last = new float[2 * rows];
           k.matmul(m, null, x, (tokens - 2) * m.cols(), 2, last, 0);
-          assertArrayEquals(last, java.util.Arrays.copyOfRange(out, (tokens - 2) * rows, tokens * rows),
+          assertArrayEquals(last, Arrays.copyOfRange(out, (tokens - 2) * rows, tokens * rows),
               impl + " " + m.getClass() + " last two of " + tokens);
         }
       }
@@ -111,7 +112,7 @@ class MatmulTest {
             abs[t * rows + r] = a;
           }
         }
-        float[] actual = java.util.Arrays.copyOfRange(out, outOff, out.length);
+        float[] actual = Arrays.copyOfRange(out, outOff, out.length);
         TestData.assertDot(expected, abs, actual, cols + 2, 2, impl + " " + m + " tokens " + tokens);
         assertEquals(0f, out[outOff - 1], "matmul wrote before its output offset");
       }
