@@ -4,26 +4,21 @@ import io.helidon.webserver.http.ServerRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 
-/** Reads request bodies: at most {@link ServerSettings#MAX_BODY_BYTES}, within the body deadline. */
+/** Reads request bodies: at most {@link ServerSettings#MAX_BODY_BYTES} (the deadline is {@link Deadlines}'). */
 final class Bodies {
   /** Most of an oversized chunked body read and dropped before the 413, so the client sees it, not a reset. */
   private static final long MAX_DISCARD_BYTES = 64L << 20;
 
   private Bodies() {}
 
-  static byte[] read(ServerRequest req, Duration deadline) {
-    long end = System.nanoTime() + deadline.toNanos();
+  static byte[] read(ServerRequest req) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     byte[] buffer = new byte[64 << 10];
     try (InputStream in = req.content().inputStream()) {
       long total = 0;
       for (int n; (n = in.read(buffer)) >= 0; ) {
         total += n;
-        if (System.nanoTime() > end) {
-          throw slow(deadline);
-        }
         if (total > MAX_DISCARD_BYTES) {
           throw tooLarge();
         }
@@ -38,9 +33,9 @@ final class Bodies {
       if (e instanceof ApiException api) {
         throw api;
       }
-      // the socket's read deadline passed, or the client closed mid-body
+      // the body deadline passed, or the client closed mid-body
       throw new ApiException(408, "invalid_request_error", null, "request_timeout",
-          "the request body stopped arriving before its end (" + e.getMessage() + ")");
+          "the request body did not arrive whole (" + e + ")");
     }
     return body.toByteArray();
   }
@@ -48,10 +43,5 @@ final class Bodies {
   static ApiException tooLarge() {
     return new ApiException(413, "invalid_request_error", null, "request_too_large",
         "the request body is larger than " + ServerSettings.MAX_BODY_BYTES + " bytes");
-  }
-
-  private static ApiException slow(Duration deadline) {
-    return new ApiException(408, "invalid_request_error", null, "request_timeout",
-        "the request body did not arrive within " + deadline.toSeconds() + " s");
   }
 }

@@ -29,7 +29,7 @@ final class ChatCompletionsHandler implements Handler {
   public void handle(ServerRequest req, ServerResponse res) {
     GptOssServer.Served served = server.served();
     ServerSettings settings = server.settings();
-    ChatCompletionRequest body = JsonBody.read(Bodies.read(req, settings.bodyTimeout()), ChatCompletionRequest.class);
+    ChatCompletionRequest body = JsonBody.read(server.body(req), ChatCompletionRequest.class);
     ChatCompletionMapping request = ChatCompletionMapping.of(body, settings);
     ChatReply reply = new ChatReply(request.model() == null ? served.name() : request.model(),
         request.logprobs() ? new TokenLogprobsJson(served.model().harmony().tokenizer()) : null);

@@ -3,9 +3,9 @@ package io.github.gptoss4j.server;
 import io.github.gptoss4j.generate.GptOss;
 import io.github.gptoss4j.generate.Stats;
 import io.github.gptoss4j.generate.StopReason;
-import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
@@ -50,18 +50,20 @@ public final class GptOssServer implements AutoCloseable {
   private final HealthCheck health;
   private final Workers workers;
   private final Metrics metrics;
+  private final Deadlines deadlines;
   private volatile Served served;
   private WebServer web;
 
   private GptOssServer(Builder b) {
     this.settings = new ServerSettings(b.host, b.port, b.parallel, b.maxQueue, b.apiKey, b.corsOrigins,
-        b.allowedHosts, b.requestTimeout, b.readTimeout, b.bodyTimeout, b.idleTimeout, b.maxConnections,
+        b.allowedHosts, b.requestTimeout, b.headerTimeout, b.bodyTimeout, b.idleTimeout, b.maxConnections,
         b.defaultMaxTokens, b.replyChannel);
     this.log = b.log;
     this.verbose = b.verbose;
     this.health = b.health;
     this.workers = new Workers(b.parallel, b.maxQueue);
     this.metrics = new Metrics(workers::queued, workers::running);
+    this.deadlines = new Deadlines(b.headerTimeout);
     if (b.model != null) {
       this.served = new Served(b.model, b.modelName);
     }
@@ -87,6 +89,7 @@ public final class GptOssServer implements AutoCloseable {
       web = bind();
     } catch (RuntimeException e) {
       workers.close();
+      deadlines.close();
       throw new GptOssServerException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
           + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
     }
@@ -100,7 +103,7 @@ public final class GptOssServer implements AutoCloseable {
         .maxTcpConnections(settings.maxConnections())
         .idleConnectionTimeout(settings.idleTimeout())
         .idleConnectionPeriod(Duration.ofMillis(Math.max(100, Math.min(1000, settings.idleTimeout().toMillis() / 4))))
-        .connectionOptions(SocketOptions.builder().readTimeout(settings.readTimeout()).build())
+        .addProtocol(Http1Config.builder().addReceiveListener(deadlines).build())
         .maxPayloadSize(ServerSettings.MAX_BODY_BYTES * 8L) // a backstop; Guard and Bodies answer 413 first
         .shutdownGracePeriod(Duration.ofMillis(500))
         .routing(this::routes)
@@ -144,6 +147,7 @@ public final class GptOssServer implements AutoCloseable {
     if (web != null) {
       web.stop();
     }
+    deadlines.close();
   }
 
   private void routes(HttpRouting.Builder r) {
@@ -240,6 +244,11 @@ public final class GptOssServer implements AutoCloseable {
     return settings;
   }
 
+  /** A request's body, read within the body deadline (past it, the connection is closed). */
+  byte[] body(io.helidon.webserver.http.ServerRequest req) {
+    return deadlines.within(settings.bodyTimeout(), () -> Bodies.read(req));
+  }
+
   Workers workers() {
     return workers;
   }
@@ -290,7 +299,7 @@ public final class GptOssServer implements AutoCloseable {
     private final List<String> corsOrigins = new ArrayList<>();
     private final List<String> allowedHosts = new ArrayList<>();
     private Duration requestTimeout;
-    private Duration readTimeout = Duration.ofSeconds(10);
+    private Duration headerTimeout = Duration.ofSeconds(10);
     private Duration bodyTimeout = Duration.ofSeconds(30);
     private Duration idleTimeout = Duration.ofSeconds(30);
     private int maxConnections = 512;
@@ -368,9 +377,9 @@ public final class GptOssServer implements AutoCloseable {
       return this;
     }
 
-    /** Longest wait for the next bytes of a request's headers or body (default 10 s). */
-    public Builder readTimeout(Duration value) {
-      readTimeout = positive(value, "readTimeout");
+    /** Longest wait for a request's headers once its first line arrived (default 10 s; the connection is closed). */
+    public Builder headerTimeout(Duration value) {
+      headerTimeout = positive(value, "headerTimeout");
       return this;
     }
 

@@ -101,6 +101,13 @@ final class JsonBody {
         }
         return ApiException.invalid(param, param + " must be " + expected(e.getTargetType()));
       }
+      case JsonMappingException e when e.getCause() instanceof StreamReadException cause
+          && cause.getProcessor() instanceof JsonParser p -> {
+        // a duplicate key met while binding: the parser knows where it stood
+        String param = path(p.getParsingContext());
+        return ApiException.invalid(param, "the request body is not valid JSON"
+            + (param == null ? "" : " at " + param) + ": " + firstLine(cause.getOriginalMessage()));
+      }
       case JsonMappingException e -> {
         // e.g. a number too large for its field, wrapped with the path it was read at
         String param = path(prefix, e.getPath());

@@ -26,7 +26,7 @@ final class ResponsesHandler implements Handler {
   public void handle(ServerRequest req, ServerResponse res) {
     GptOssServer.Served served = server.served();
     ServerSettings settings = server.settings();
-    ResponsesRequest body = JsonBody.read(Bodies.read(req, settings.bodyTimeout()), ResponsesRequest.class);
+    ResponsesRequest body = JsonBody.read(server.body(req), ResponsesRequest.class);
     ResponsesMapping request = ResponsesMapping.of(body, settings);
     ResponsesReply reply = new ResponsesReply(body.model() == null ? served.name() : body.model(), request);
     long start = System.nanoTime();

@@ -15,7 +15,7 @@ import java.util.List;
  * @param allowedHosts {@code Host} names accepted besides the loopback names; empty and bound beyond loopback:
  *     any
  * @param requestTimeout longest a generation may run; null for no limit
- * @param readTimeout longest the server waits for the next bytes of a request's headers or body
+ * @param headerTimeout longest the server waits for a request's headers once its first line arrived
  * @param bodyTimeout longest the server waits for a whole request body
  * @param idleTimeout how long a connection without a request in progress stays open
  * @param maxConnections most connections open at once
@@ -32,7 +32,7 @@ record ServerSettings(
     List<String> corsOrigins,
     List<String> allowedHosts,
     Duration requestTimeout,
-    Duration readTimeout,
+    Duration headerTimeout,
     Duration bodyTimeout,
     Duration idleTimeout,
     int maxConnections,

@@ -3,6 +3,8 @@ package io.github.gptoss4j.server;
 import io.github.gptoss4j.checkpoint.GptOssConfig;
 import io.github.gptoss4j.checkpoint.SyntheticCheckpoint;
 import io.github.gptoss4j.checkpoint.SyntheticCheckpoint.Preset;
+import io.github.gptoss4j.generate.ChatSession;
+import io.github.gptoss4j.generate.GenerationRequest;
 import io.github.gptoss4j.generate.GptOss;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -44,10 +46,16 @@ final class TestModel {
     return dir;
   }
 
-  /** The loaded model, shared by every test class (loading it is the slow part). */
+  /**
+   * The loaded model, shared by every test class, after one short generation: the first one of a JVM runs
+   * its kernels cold for seconds, which would eat into the tests' deadlines.
+   */
   static synchronized GptOss model() {
     if (model == null) {
       model = GptOss.load(dir());
+      try (ChatSession warmUp = model.newSession()) {
+        warmUp.generate(GenerationRequest.builder().user("Hi").maxTokens(4).replyChannel("final").build());
+      }
     }
     return model;
   }
