@@ -50,6 +50,7 @@ record ChatCompletionMapping(
     RequestFields.defaults(request, current ? body.maxCompletionTokens() : body.maxTokens(),
         current ? "max_completion_tokens" : "max_tokens", settings);
     stops(body.stop(), request);
+    logitBias(body.logitBias(), request);
     ReasoningEffort effort = RequestFields.effort(body.reasoningEffort(), "reasoning_effort");
     if (effort != null) {
       request.reasoningEffort(effort);
@@ -197,6 +198,27 @@ record ChatCompletionMapping(
     }
   }
 
+  /** {@code {"TOKEN_ID": BIAS}}: BIAS in [-100, 100] added to that token's logit at every step. */
+  private static void logitBias(JsonNode bias, GenerationRequest.Builder request) {
+    if (!JsonBody.given(bias)) {
+      return;
+    }
+    if (!bias.isObject()) {
+      throw ApiException.invalid("logit_bias", "logit_bias must be an object of token ids to biases");
+    }
+    for (Map.Entry<String, JsonNode> e : bias.properties()) {
+      String where = "logit_bias." + e.getKey();
+      if (!e.getKey().matches("\\d{1,9}")) {
+        throw ApiException.invalid(where, where + ": keys must be token ids (decimal integers), got '" + e.getKey() + "'");
+      }
+      if (!e.getValue().isNumber()) {
+        throw ApiException.invalid(where, where + " must be a number in [-100, 100], got " + e.getValue());
+      }
+      int id = Integer.parseInt(e.getKey());
+      apply(where, () -> request.logitBias(id, e.getValue().asDouble()));
+    }
+  }
+
   private static void refuseUnsupported(ChatCompletionRequest body) {
     if (body.n() != null && body.n() != 1) {
       throw ApiException.unsupported("n", "n must be 1 (one choice per request), got " + body.n());
@@ -206,7 +228,6 @@ record ChatCompletionMapping(
       throw ApiException.unsupported("response_format",
           "response_format must be {\"type\": \"text\"}; structured output is not supported yet");
     }
-    refuse(body.logitBias(), "logit_bias", "logit_bias is not supported yet");
     if (body.modalities() != null && !body.modalities().equals(List.of("text"))) {
       throw ApiException.unsupported("modalities", "only [\"text\"] is supported, got " + body.modalities());
     }
