@@ -74,6 +74,14 @@ final class JsonAutomaton {
   /** Inside one of several literal texts, {@code pos} bytes matched. */
   record InLiteral(byte[][] candidates, int pos) implements Frame {}
 
+  /**
+   * Inside whitespace between tokens, {@code length} bytes so far: a space or newline and then at most {@link
+   * #MAX_INDENT} spaces or tabs, as llama.cpp's JSON grammar bounds it, so a model cannot pad forever.
+   */
+  record InWhitespace(int length) implements Frame {}
+
+  static final int MAX_INDENT = 20;
+
   enum ObjectPhase { OPEN, KEY, IN_KEY, COLON, AFTER_VALUE }
 
   enum ArrayPhase { OPEN, NEXT, AFTER_VALUE }
@@ -85,18 +93,28 @@ final class JsonAutomaton {
 
   /** Adds to {@code out} the threads {@code thread} becomes after byte {@code b} (0..255); none if it dies. */
   void step(Thread thread, int b, Threads out) {
+    step(thread, b, true, out);
+  }
+
+  /** As {@link #step(Thread, int, Threads)}; {@code whitespace}: whether {@code b} may start whitespace. */
+  private void step(Thread thread, int b, boolean whitespace, Threads out) {
     if (thread == Thread.DONE) {
       return;
     }
     Thread below = thread.below;
+    if (whitespace && (b == ' ' || b == '\n') && takesWhitespace(thread)) {
+      out.add(push(new InWhitespace(1), thread));
+      return;
+    }
     switch (thread.top) {
-      case ValueStart v -> {
-        if (isWhitespace(b)) {
-          out.add(thread);
+      case InWhitespace w -> {
+        if ((b == ' ' || b == '\t') && w.length() <= MAX_INDENT) {
+          out.add(push(new InWhitespace(w.length() + 1), below));
         } else {
-          startValue(v.schema(), below, b, out);
+          step(below, b, false, out); // the run is over: b belongs to the frame it stood in
         }
       }
+      case ValueStart v -> startValue(v.schema(), below, b, out);
       case InString s -> string(s, below, b, out);
       case InNumber n -> {
         int next = JsonNumber.step(n.state(), b, n.integer());
@@ -200,9 +218,7 @@ final class JsonAutomaton {
     long unseen = ~o.seen() & ((properties.size() == 64) ? -1L : (1L << properties.size()) - 1);
     switch (o.phase()) {
       case OPEN, KEY -> {
-        if (isWhitespace(b)) {
-          out.add(push(o, below));
-        } else if (b == '"' && unseen != 0) {
+        if (b == '"' && unseen != 0) {
           out.add(push(new InObject(o.schema(), o.seen(), ObjectPhase.IN_KEY, unseen, 1, -1), below));
         } else if (b == '}' && o.phase() == ObjectPhase.OPEN && missingRequired(o.schema(), o.seen()) == 0) {
           out.add(popTo(below));
@@ -228,17 +244,13 @@ final class JsonAutomaton {
         }
       }
       case COLON -> {
-        if (isWhitespace(b)) {
-          out.add(push(o, below));
-        } else if (b == ':') {
+        if (b == ':') {
           Thread after = push(new InObject(o.schema(), o.seen(), ObjectPhase.AFTER_VALUE, 0, 0, -1), below);
           out.add(push(new ValueStart(properties.get(o.property()).value()), after));
         }
       }
       case AFTER_VALUE -> {
-        if (isWhitespace(b)) {
-          out.add(push(o, below));
-        } else if (b == ',' && unseen != 0) {
+        if (b == ',' && unseen != 0) {
           out.add(push(new InObject(o.schema(), o.seen(), ObjectPhase.KEY, 0, 0, -1), below));
         } else if (b == '}' && missingRequired(o.schema(), o.seen()) == 0) {
           out.add(popTo(below));
@@ -248,10 +260,6 @@ final class JsonAutomaton {
   }
 
   private void freeObject(InFreeObject o, Thread below, int b, Threads out) {
-    if (isWhitespace(b) && o.phase() != ObjectPhase.IN_KEY) {
-      out.add(push(o, below));
-      return;
-    }
     switch (o.phase()) {
       case OPEN, KEY -> {
         if (b == '"') {
@@ -278,10 +286,6 @@ final class JsonAutomaton {
   }
 
   private void array(InArray a, Thread below, int b, Threads out) {
-    if (isWhitespace(b)) {
-      out.add(push(a, below));
-      return;
-    }
     ArrayOf schema = a.schema();
     switch (a.phase()) {
       case OPEN, NEXT -> {
@@ -336,6 +340,7 @@ final class JsonAutomaton {
         case IN_KEY -> throw new IllegalStateException("free object keys are string frames");
       };
       case InArray a -> arrayToFinish(a);
+      case InWhitespace w -> 0;
       case InObject o -> objectToFinish(o);
     };
   }
@@ -400,8 +405,15 @@ final class JsonAutomaton {
     return (int) Math.min(Grammar.INFINITE, (long) n * bytes);
   }
 
-  static boolean isWhitespace(int b) {
-    return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+  /** Whether whitespace may come next: between tokens, never around the whole document or inside a key. */
+  private static boolean takesWhitespace(Thread thread) {
+    return switch (thread.top) {
+      case ValueStart v -> thread.below != null;
+      case InObject o -> o.phase() != ObjectPhase.IN_KEY;
+      case InFreeObject o -> true;
+      case InArray a -> true;
+      default -> false;
+    };
   }
 
   private static byte[] bytes(String text) {

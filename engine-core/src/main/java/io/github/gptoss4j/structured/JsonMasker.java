@@ -31,9 +31,30 @@ final class JsonMasker {
 
   /**
    * Sets in {@code allowed} (a bitset over the vocabulary, cleared first) the tokens that continue {@code
-   * state} with a shortest completion of at most {@code budget} bytes after them.
+   * state} with a shortest completion of at most {@code budget} bytes after them. When no token fits (the
+   * budget counts bytes, and tokens are longer), it steers: only the tokens that leave the shortest completion
+   * are allowed, so the document closes as soon as the vocabulary lets it.
    */
   void allowed(Threads state, int budget, long[] allowed) {
+    int shortest = state.shortest();
+    if (within(state, budget, allowed) || shortest == 0) {
+      return;
+    }
+    // shortest - 1 always fits (a single-byte token of the shortest completion): search the tightest budget.
+    int lo = Math.max(0, Math.min(budget + 1, shortest - trie.height(TokenTrie.ROOT)));
+    int hi = shortest - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (within(state, mid, allowed)) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    within(state, hi, allowed);
+  }
+
+  private boolean within(Threads state, int budget, long[] allowed) {
     Arrays.fill(allowed, 0);
     walked.clear();
     for (int i = 0; i < state.size(); i++) {
@@ -47,6 +68,12 @@ final class JsonMasker {
     if (walked.size() > 0) {
       walk(TokenTrie.ROOT, walked, 0, budget, allowed);
     }
+    for (long w : allowed) {
+      if (w != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The threads {@code state} becomes after the bytes {@code token}, into {@code out} (cleared first). */
