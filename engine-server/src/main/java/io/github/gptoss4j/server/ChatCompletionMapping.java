@@ -7,7 +7,9 @@ import static io.github.gptoss4j.server.RequestFields.sampling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gptoss4j.generate.GenerationRequest;
+import io.github.gptoss4j.generate.ResponseFormat;
 import io.github.gptoss4j.generate.SamplingOptions;
+import io.github.gptoss4j.generate.ToolChoice;
 import io.github.gptoss4j.harmony.Message;
 import io.github.gptoss4j.harmony.ReasoningEffort;
 import io.github.gptoss4j.harmony.Role;
@@ -15,8 +17,10 @@ import io.github.gptoss4j.server.ChatCompletionRequest.Tool;
 import io.github.gptoss4j.server.ChatCompletionRequest.ToolCall;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Chat Completions request read into a Generator request. Every field is used, refused with a 400 naming it,
@@ -43,6 +47,10 @@ record ChatCompletionMapping(
       request.instructions(String.join("\n\n", instructions));
     }
     tools(body, request);
+    ResponseFormat format = RequestFields.responseFormat(body.responseFormat(), "response_format", "json_schema");
+    if (format != null) {
+      request.responseFormat(format);
+    }
     boolean logprobs = Boolean.TRUE.equals(body.logprobs());
     request.sampling(sampling(body, logprobs));
     // max_completion_tokens is OpenAI's current name, max_tokens the older one most clients still send.
@@ -130,19 +138,10 @@ record ChatCompletionMapping(
   }
 
   private static void tools(ChatCompletionRequest body, GenerationRequest.Builder request) {
-    String choice = "auto";
-    JsonNode toolChoice = body.toolChoice();
-    if (JsonBody.given(toolChoice)) {
-      choice = toolChoice.isTextual() ? toolChoice.asText() : toolChoice.toString();
-      if (!choice.equals("auto") && !choice.equals("none")) {
-        throw ApiException.unsupported("tool_choice",
-            "tool_choice must be 'auto' or 'none' (forcing a tool call is not supported yet), got " + choice);
-      }
-    }
-    List<Tool> tools = body.tools();
-    if (tools == null) {
-      return;
-    }
+    JsonNode choice = body.toolChoice();
+    boolean offered = !(JsonBody.given(choice) && choice.isTextual() && choice.asText().equals("none"));
+    List<Tool> tools = body.tools() == null ? List.of() : body.tools();
+    Set<String> declared = new HashSet<>();
     for (int i = 0; i < tools.size(); i++) {
       String where = "tools[" + i + "]";
       Tool tool = required(tools.get(i), where);
@@ -150,10 +149,16 @@ record ChatCompletionMapping(
         throw ApiException.invalid(where + ".type", where + ".type must be 'function', got " + tool.type());
       }
       ChatCompletionRequest.FunctionDefinition function = required(tool.function(), where + ".function");
-      if (choice.equals("auto")) {
+      if (offered) {
         RequestFields.functionTool(
             request, where + ".function", function.name(), function.description(), function.parameters());
+        declared.add(function.name());
       }
+    }
+    ToolChoice forced = RequestFields.toolChoice(
+        choice, c -> c.path("function").path("name"), "tool_choice.function.name", declared);
+    if (forced != null) {
+      request.toolChoice(forced);
     }
   }
 
@@ -222,11 +227,6 @@ record ChatCompletionMapping(
   private static void refuseUnsupported(ChatCompletionRequest body) {
     if (body.n() != null && body.n() != 1) {
       throw ApiException.unsupported("n", "n must be 1 (one choice per request), got " + body.n());
-    }
-    JsonNode format = body.responseFormat();
-    if (JsonBody.given(format) && !"text".equals(format.path("type").asText())) {
-      throw ApiException.unsupported("response_format",
-          "response_format must be {\"type\": \"text\"}; structured output is not supported yet");
     }
     if (body.modalities() != null && !body.modalities().equals(List.of("text"))) {
       throw ApiException.unsupported("modalities", "only [\"text\"] is supported, got " + body.modalities());

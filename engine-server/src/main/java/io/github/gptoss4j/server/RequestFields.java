@@ -3,8 +3,11 @@ package io.github.gptoss4j.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.generate.GenerationRequest;
+import io.github.gptoss4j.generate.ResponseFormat;
 import io.github.gptoss4j.generate.SamplingOptions;
+import io.github.gptoss4j.generate.ToolChoice;
 import io.github.gptoss4j.harmony.ReasoningEffort;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** Checks shared by both APIs' request mappings; every error names the field's JSON path. */
@@ -98,6 +101,72 @@ final class RequestFields {
       text.append(part.get("text").asText());
     }
     return text.toString();
+  }
+
+  /**
+   * A response format: {@code {"type": "text"}} (none), {@code json_object}, or {@code json_schema} with its
+   * {@code name}, {@code description} and {@code schema} inside {@code schemaField} (Chat Completions nests
+   * them in {@code json_schema}; the Responses API puts them beside {@code type}: {@code schemaField} null).
+   */
+  static ResponseFormat responseFormat(JsonNode format, String where, String schemaField) {
+    if (!JsonBody.given(format)) {
+      return null;
+    }
+    if (!format.isObject()) {
+      throw ApiException.invalid(where, where + " must be an object {\"type\": ...}");
+    }
+    String type = format.path("type").asText();
+    switch (type) {
+      case "text" -> {
+        return null;
+      }
+      case "json_object" -> {
+        return ResponseFormat.json();
+      }
+      case "json_schema" -> {
+        String at = schemaField == null ? where : where + "." + schemaField;
+        JsonNode spec = schemaField == null ? format : format.path(schemaField);
+        if (!spec.isObject() || !spec.path("schema").isObject()) {
+          throw ApiException.invalid(at + ".schema", at + ".schema must be a JSON schema object");
+        }
+        String name = spec.path("name").isTextual() ? spec.get("name").asText() : "response";
+        try {
+          ResponseFormat f = ResponseFormat.jsonSchema(name, spec.get("schema").toString());
+          return spec.path("description").isTextual() ? f.withDescription(spec.get("description").asText()) : f;
+        } catch (GenerationException e) {
+          throw ApiException.invalid(at + ".schema", at + ".schema: " + e.getMessage());
+        }
+      }
+      default -> throw ApiException.invalid(where + ".type",
+          where + ".type must be text, json_object or json_schema, got '" + type + "'");
+    }
+  }
+
+  /**
+   * A tool choice: {@code auto} and {@code none} are null (the caller offers the tools or not), {@code required}
+   * or a named function a {@link ToolChoice} that constrains the reply. {@code name} reads a named choice's
+   * function name (its place differs between the APIs); it must be one of {@code declared}.
+   */
+  static ToolChoice toolChoice(JsonNode choice, java.util.function.Function<JsonNode, JsonNode> name,
+      String nameParam, java.util.Set<String> declared) {
+    if (!JsonBody.given(choice) || choice.isTextual() && List.of("auto", "none").contains(choice.asText())) {
+      return null;
+    }
+    if (choice.isTextual() && choice.asText().equals("required")) {
+      if (declared.isEmpty()) {
+        throw ApiException.invalid("tool_choice", "tool_choice 'required' needs at least one function in tools");
+      }
+      return ToolChoice.required();
+    }
+    JsonNode function = choice.isObject() && "function".equals(choice.path("type").asText()) ? name.apply(choice) : null;
+    if (function == null || !function.isTextual()) {
+      throw ApiException.invalid("tool_choice",
+          "tool_choice must be 'auto', 'none', 'required' or a function {\"type\": \"function\", ...}, got " + choice);
+    }
+    if (!declared.contains(function.asText())) {
+      throw ApiException.invalid(nameParam, nameParam + " '" + function.asText() + "' is not a function in tools");
+    }
+    return ToolChoice.function(function.asText());
   }
 
   /** {@code value}, or a 400 saying {@code param} is required. */

@@ -6,15 +6,19 @@ import static io.github.gptoss4j.server.RequestFields.required;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.github.gptoss4j.generate.GenerationRequest;
+import io.github.gptoss4j.generate.ResponseFormat;
 import io.github.gptoss4j.generate.SamplingOptions;
+import io.github.gptoss4j.generate.ToolChoice;
 import io.github.gptoss4j.harmony.Message;
 import io.github.gptoss4j.harmony.ReasoningEffort;
 import io.github.gptoss4j.harmony.Role;
 import io.github.gptoss4j.server.ResponsesRequest.InputItem;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Responses API request read into a Generator request. Every field is used, refused with a 400 naming it, or
@@ -37,8 +41,9 @@ record ResponsesMapping(GenerationRequest generation, ResponsesRequest body, boo
     if (!instructions.isEmpty()) {
       request.instructions(String.join("\n\n", instructions));
     }
-    boolean offerTools = !"none".equals(toolChoice(body.toolChoice()));
+    boolean offerTools = !"none".equals(toolChoice(body.toolChoice()).asText());
     List<ResponsesRequest.Tool> tools = body.tools() == null ? List.of() : body.tools();
+    Set<String> declared = new HashSet<>();
     for (int i = 0; i < tools.size(); i++) {
       String where = "tools[" + i + "]";
       ResponsesRequest.Tool tool = required(tools.get(i), where);
@@ -47,6 +52,17 @@ record ResponsesMapping(GenerationRequest generation, ResponsesRequest body, boo
       }
       if (offerTools) {
         RequestFields.functionTool(request, where, tool.name(), tool.description(), tool.parameters());
+        declared.add(tool.name());
+      }
+    }
+    ToolChoice forced = RequestFields.toolChoice(body.toolChoice(), c -> c.path("name"), "tool_choice.name", declared);
+    if (forced != null) {
+      request.toolChoice(forced);
+    }
+    if (body.text() != null) {
+      ResponseFormat format = RequestFields.responseFormat(body.text().format(), "text.format", null);
+      if (format != null) {
+        request.responseFormat(format);
       }
     }
     SamplingOptions.Builder s = SamplingOptions.builder();
@@ -64,17 +80,9 @@ record ResponsesMapping(GenerationRequest generation, ResponsesRequest body, boo
     return new ResponsesMapping(ChatCompletionMapping.build(request), body, Boolean.TRUE.equals(body.stream()));
   }
 
-  /** {@code auto} or {@code none}; a forced call is refused until structured output is served. */
-  static String toolChoice(JsonNode choice) {
-    if (!JsonBody.given(choice)) {
-      return "auto";
-    }
-    String value = choice.isTextual() ? choice.asText() : choice.toString();
-    if (!value.equals("auto") && !value.equals("none")) {
-      throw ApiException.unsupported("tool_choice",
-          "tool_choice must be 'auto' or 'none' (forcing a tool call is not supported yet), got " + value);
-    }
-    return value;
+  /** The tool choice as the response echoes it: {@code auto}, {@code none}, {@code required}, or the object. */
+  static JsonNode toolChoice(JsonNode choice) {
+    return JsonBody.given(choice) ? choice : JsonBody.JSON.getNodeFactory().textNode("auto");
   }
 
   private static void input(JsonNode input, GenerationRequest.Builder request, List<String> instructions) {
@@ -149,11 +157,6 @@ record ResponsesMapping(GenerationRequest generation, ResponsesRequest body, boo
     }
     if (body.truncation() != null && !body.truncation().equals("disabled")) {
       throw ApiException.unsupported("truncation", "only 'disabled' is supported (a too-long input is a 400)");
-    }
-    if (body.text() != null && JsonBody.given(body.text().format())
-        && !"text".equals(body.text().format().path("type").asText())) {
-      throw ApiException.unsupported("text.format",
-          "text.format must be {\"type\": \"text\"}; structured output is not supported yet");
     }
     if (JsonBody.given(body.metadata()) && !body.metadata().isObject()) {
       throw ApiException.invalid("metadata", "metadata must be an object of string values");

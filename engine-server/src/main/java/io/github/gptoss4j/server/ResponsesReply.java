@@ -1,5 +1,6 @@
 package io.github.gptoss4j.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gptoss4j.generate.GenerationEvent;
@@ -136,13 +137,15 @@ final class ResponsesReply {
     r.put("parallel_tool_calls", body.parallelToolCalls() == null || body.parallelToolCalls());
     r.put("temperature", body.temperature() == null ? 1.0 : body.temperature());
     r.put("top_p", body.topP() == null ? 1.0 : body.topP());
-    r.put("tool_choice", ResponsesMapping.toolChoice(body.toolChoice()));
+    r.set("tool_choice", ResponsesMapping.toolChoice(body.toolChoice()));
     r.set("tools", request.toolsJson());
     r.put("max_output_tokens", body.maxOutputTokens());
     r.putNull("previous_response_id");
     ObjectNode reasoning = r.putObject("reasoning");
     reasoning.put("effort", body.reasoning() == null ? null : body.reasoning().effort()).putNull("summary");
-    r.putObject("text").putObject("format").put("type", "text");
+    JsonNode format = body.text() == null ? null : body.text().format();
+    r.putObject("text").set("format",
+        JsonBody.given(format) ? format : JsonBody.JSON.createObjectNode().put("type", "text"));
     r.put("truncation", "disabled");
     r.put("store", false);
     r.put("background", false);

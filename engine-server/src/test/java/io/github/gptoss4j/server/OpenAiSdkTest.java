@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -243,5 +244,21 @@ class OpenAiSdkTest {
     assertThrows(UnauthorizedException.class, () -> client("sk-wrong").models().list());
     assertThrows(UnauthorizedException.class,
         () -> client("sk-wrong").chat().completions().create(chat(1, 1).build()));
+  }
+
+  @Test
+  void aLogitBiasOfPlus100MakesItsTokenTheAnswer() {
+    int hello = TestModel.model().harmony().tokenizer().encodeOrdinary("Hello")[0];
+    ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
+        .model(TestModel.NAME).addUserMessage("Hi").maxCompletionTokens(3).seed(3L)
+        .putAdditionalBodyProperty("logit_bias", JsonValue.from(Map.of(Integer.toString(hello), 100)))
+        .build());
+    String text = answer.choices().getFirst().message().content().orElse("");
+    assertFalse(text.isEmpty());
+    assertTrue(text.contains("Hello"), text);
+    BadRequestException range = assertThrows(BadRequestException.class, () -> client.chat().completions().create(
+        ChatCompletionCreateParams.builder().model(TestModel.NAME).addUserMessage("Hi").maxCompletionTokens(1)
+            .putAdditionalBodyProperty("logit_bias", JsonValue.from(Map.of("12", 101))).build()));
+    assertTrue(range.getMessage().contains("logit_bias.12"), range.getMessage());
   }
 }
