@@ -108,6 +108,9 @@ public final class GptOssServer implements AutoCloseable {
         .maxTcpConnections(settings.maxConnections())
         .idleConnectionTimeout(settings.idleTimeout())
         .idleConnectionPeriod(Duration.ofMillis(Math.max(100, Math.min(1000, settings.idleTimeout().toMillis() / 4))))
+        // only this HTTP/1 configuration: a second, discovered one would make every new connection wait for
+        // its first bytes to pick one, outside the idle timeout's reach
+        .protocolsDiscoverServices(false)
         .addProtocol(Http1Config.builder().addReceiveListener(deadlines).build())
         .maxPayloadSize(ServerSettings.MAX_BODY_BYTES * 8L) // a backstop; Guard and Bodies answer 413 first
         .shutdownGracePeriod(Duration.ofMillis(500))
