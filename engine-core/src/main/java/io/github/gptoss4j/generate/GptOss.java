@@ -38,11 +38,13 @@ public final class GptOss implements AutoCloseable {
   private final int contextLimit;
   private final PromptRenderer renderer;
   private final BatchScheduler scheduler;
+  private final PrefixStore prefixStore;
   private final Runnable resources;
 
   GptOss(
       Supplier<Decoder> decoders,
       BatchScheduler scheduler,
+      PrefixStore prefixStore,
       HarmonyEncoding harmony,
       Kernels kernels,
       int vocabSize,
@@ -51,6 +53,7 @@ public final class GptOss implements AutoCloseable {
       Runnable resources) {
     this.decoders = decoders;
     this.scheduler = scheduler;
+    this.prefixStore = prefixStore;
     this.harmony = harmony;
     this.kernels = kernels;
     this.vocabSize = vocabSize;
@@ -123,6 +126,7 @@ public final class GptOss implements AutoCloseable {
     return new GptOss(
         () -> new TransformerDecoder(transformer, scheduler, options, maxBlock),
         scheduler,
+        options.prefixCacheBytes() > 0 ? new PrefixStore(options.prefixCacheBytes()) : null,
         HarmonyEncoding.of(tokenizer),
         transformer.kernels(),
         config.vocabSize(),
@@ -190,6 +194,11 @@ public final class GptOss implements AutoCloseable {
     return kernels;
   }
 
+  /** The shared prefix cache, or null when it is off. */
+  PrefixStore prefixStore() {
+    return prefixStore;
+  }
+
   /** The scheduler batching this model's sessions, or null when batching is off. */
   BatchScheduler scheduler() {
     return scheduler;
@@ -198,6 +207,12 @@ public final class GptOss implements AutoCloseable {
   /** Releases the weights' mapping and the kernels' threads when this model loaded them. */
   @Override
   public void close() {
-    resources.run();
+    try {
+      if (prefixStore != null) {
+        prefixStore.clear();
+      }
+    } finally {
+      resources.run();
+    }
   }
 }

@@ -64,7 +64,36 @@ final class TransformerDecoder implements Decoder {
   }
 
   @Override
+  public Snapshot snapshot() {
+    return new KvSnapshot(sequence.cache().copy());
+  }
+
+  @Override
+  public void restore(Snapshot snapshot) {
+    sequence.cache().restore(((KvSnapshot) snapshot).cache);
+    mark = null;
+  }
+
+  @Override
   public void close() {
     sequence.close();
+  }
+
+  /** A copy of a sequence's KV cache. */
+  private record KvSnapshot(KvCache cache) implements Snapshot {
+    @Override
+    public int position() {
+      return cache.size();
+    }
+
+    @Override
+    public long bytes() {
+      return cache.allocatedBytes();
+    }
+
+    @Override
+    public void close() {
+      cache.close();
+    }
   }
 }

@@ -315,6 +315,29 @@ public final class KvCache implements AutoCloseable {
     return copy;
   }
 
+  /**
+   * Makes this cache hold exactly what {@code source} holds, as if it had computed the same positions itself:
+   * a prefix computed once and reused by another sequence.
+   *
+   * @throws IllegalArgumentException if {@code source} has another shape (model, element type, block size)
+   * @throws ContextOverflowException if its positions do not fit this cache's budget
+   */
+  public void restore(KvCache source) {
+    if (source.config != config || source.type != type || source.maxBlock != maxBlock) {
+      throw new IllegalArgumentException("cannot restore a KV cache of another model, element type or block size");
+    }
+    size = 0; // nothing of the old content is kept, so growing copies nothing
+    for (int l = 0; l < layers.length; l++) {
+      Layer from = source.layers[l];
+      Layer to = layers[l];
+      if (source.size > 0) {
+        to.ensure(source.size);
+        copyRows(from.buffer, to.buffer, Math.min(source.size, from.capacity()));
+      }
+    }
+    size = source.size;
+  }
+
   /** Frees the off-heap memory; the cache is unusable afterwards. */
   @Override
   public void close() {
