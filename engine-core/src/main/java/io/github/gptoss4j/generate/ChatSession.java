@@ -6,6 +6,7 @@ import io.github.gptoss4j.generate.GenerationEvent.ReasoningDelta;
 import io.github.gptoss4j.generate.GenerationEvent.TokenEvent;
 import io.github.gptoss4j.generate.GenerationEvent.ToolCall;
 import io.github.gptoss4j.harmony.Message;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -174,6 +175,25 @@ public final class ChatSession implements AutoCloseable {
       throw new GenerationException("cannot reset a session while it is generating");
     }
     history.clear();
+  }
+
+  /**
+   * Saves this session (its conversation, the tokens its KV cache holds and that cache's state) to {@code
+   * file}, so that {@link GptOss#restoreSession} continues it exactly. An existing file is replaced whole or
+   * not at all.
+   *
+   * @throws GenerationException if the session is generating, or the file cannot be written (naming it)
+   */
+  public void save(Path file) {
+    if (running.get() != null) {
+      throw new GenerationException("cannot save a session while it is generating");
+    }
+    SessionFile.write(file, history, cache);
+  }
+
+  /** Replaces this new session's state with a saved one. */
+  void load(Path file) {
+    history.addAll(SessionFile.read(file, cache, model.vocabSize()));
   }
 
   /**
