@@ -113,18 +113,18 @@ final class JsonMasker {
 
   /** Tokens from a thread inside a string body: tabulated ones that stay inside, walked ones that close it. */
   private void string(Thread thread, InString s, int budget, long[] allowed) {
-    int state = s.state();
+    Vocabulary.StringTable table = vocabulary.strings(s.state());
     int afterClose = 1 + (thread.below == null ? 0 : thread.below.shortest);
     int missing = Math.max(0, s.minLength() - s.count());
-    long[] inside = vocabulary.inString[state];
+    long[] inside = table.inside();
     boolean unbounded = s.maxLength() == Integer.MAX_VALUE;
     if (unbounded && afterClose + 3 + missing <= budget) {
       for (int w = 0; w < inside.length; w++) {
         allowed[w] |= inside[w]; // no token inside the body can break the budget: the common case, fast
       }
     } else {
-      byte[] begun = vocabulary.begun[state];
-      byte[] ends = vocabulary.endState[state];
+      byte[] begun = table.begun();
+      byte[] ends = table.endState();
       for (int w = 0; w < inside.length; w++) {
         for (long bits = inside[w]; bits != 0; bits &= bits - 1) {
           int token = (w << 6) + Long.numberOfTrailingZeros(bits);
@@ -139,7 +139,7 @@ final class JsonMasker {
     single.clear();
     single.add(thread);
     Threads out = levels[0];
-    for (int token : vocabulary.closing[state]) {
+    for (int token : table.closing()) {
       advance(single, vocabulary.bytes[token], out);
       if (out.size() > 0 && out.shortest() <= budget) {
         allowed[token >>> 6] |= 1L << token;
