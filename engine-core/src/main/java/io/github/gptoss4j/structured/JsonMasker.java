@@ -116,21 +116,21 @@ final class JsonMasker {
     Vocabulary.StringTable table = vocabulary.strings(s.state());
     int afterClose = 1 + (thread.below == null ? 0 : thread.below.shortest);
     int missing = Math.max(0, s.minLength() - s.count());
-    long[] inside = table.inside();
-    boolean unbounded = s.maxLength() == Integer.MAX_VALUE;
-    if (unbounded && afterClose + 3 + missing <= budget) {
+    int left = s.maxLength() == Integer.MAX_VALUE ? Integer.MAX_VALUE : s.maxLength() - s.count();
+    if (afterClose + 3 + missing <= budget) {
+      // No token inside the body can break the budget, and the length bound is one precomputed set: fast.
+      long[] inside = left >= table.mostBegun ? table.inside : table.beginningAtMost(left);
       for (int w = 0; w < inside.length; w++) {
-        allowed[w] |= inside[w]; // no token inside the body can break the budget: the common case, fast
+        allowed[w] |= inside[w];
       }
     } else {
-      byte[] begun = table.begun();
-      byte[] ends = table.endState();
+      long[] inside = table.inside;
       for (int w = 0; w < inside.length; w++) {
         for (long bits = inside[w]; bits != 0; bits &= bits - 1) {
           int token = (w << 6) + Long.numberOfTrailingZeros(bits);
-          int chars = begun[token] & 0xFF;
-          int shortest = afterClose + Utf8String.pendingBytes(ends[token]) + Math.max(0, missing - chars);
-          if ((unbounded || s.count() + chars <= s.maxLength()) && shortest <= budget) {
+          int chars = table.begun[token] & 0xFF;
+          int shortest = afterClose + Utf8String.pendingBytes(table.endState[token]) + Math.max(0, missing - chars);
+          if (chars <= left && shortest <= budget) {
             allowed[w] |= 1L << token;
           }
         }
@@ -139,7 +139,7 @@ final class JsonMasker {
     single.clear();
     single.add(thread);
     Threads out = levels[0];
-    for (int token : table.closing()) {
+    for (int token : table.closing) {
       advance(single, vocabulary.bytes[token], out);
       if (out.size() > 0 && out.shortest() <= budget) {
         allowed[token >>> 6] |= 1L << token;

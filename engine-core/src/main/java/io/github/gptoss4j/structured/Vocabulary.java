@@ -21,14 +21,49 @@ final class Vocabulary {
   private final StringTable[] strings = new StringTable[Utf8String.STATES];
 
   /**
-   * The tokens that may come next inside a string body in one {@link Utf8String} state.
-   *
-   * @param inside bitset of the tokens whose bytes all stay inside the body
-   * @param begun per token: the characters an {@code inside} token begins (unsigned)
-   * @param endState per token: the state after an {@code inside} token
-   * @param closing the tokens whose bytes reach the closing quote (what follows it is for the automaton)
+   * The tokens that may come next inside a string body in one {@link Utf8String} state: {@code inside}, the
+   * bitset of those whose bytes all stay inside the body, with per token the characters it begins ({@code
+   * begun}, unsigned) and the state after it ({@code endState}); and {@code closing}, those whose bytes reach
+   * the closing quote (what follows the quote is for the automaton to judge).
    */
-  record StringTable(long[] inside, byte[] begun, byte[] endState, int[] closing) {}
+  static final class StringTable {
+    final long[] inside;
+    final byte[] begun;
+    final byte[] endState;
+    final int[] closing;
+    final int mostBegun;
+    private final long[][] atMost; // made per count on first use: a string's maxLength, as it runs out
+
+    StringTable(long[] inside, byte[] begun, byte[] endState, int[] closing) {
+      this.inside = inside;
+      this.begun = begun;
+      this.endState = endState;
+      this.closing = closing;
+      int most = 0;
+      for (byte b : begun) {
+        most = Math.max(most, b & 0xFF);
+      }
+      this.mostBegun = most;
+      this.atMost = new long[most][];
+    }
+
+    /** The {@code inside} tokens that begin at most {@code chars < mostBegun} characters. */
+    synchronized long[] beginningAtMost(int chars) {
+      if (atMost[chars] == null) {
+        long[] bits = new long[inside.length];
+        for (int w = 0; w < inside.length; w++) {
+          for (long b = inside[w]; b != 0; b &= b - 1) {
+            int token = (w << 6) + Long.numberOfTrailingZeros(b);
+            if ((begun[token] & 0xFF) <= chars) {
+              bits[w] |= 1L << token;
+            }
+          }
+        }
+        atMost[chars] = bits;
+      }
+      return atMost[chars];
+    }
+  }
 
   private Vocabulary(Tokenizer tokenizer) {
     size = tokenizer.vocabSize();

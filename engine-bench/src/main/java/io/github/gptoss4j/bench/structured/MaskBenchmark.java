@@ -6,6 +6,8 @@ import io.github.gptoss4j.harmony.HarmonyEncoding;
 import io.github.gptoss4j.structured.ConstrainedReply;
 import io.github.gptoss4j.structured.JsonSchema;
 import io.github.gptoss4j.tokenizer.Tokenizer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,7 +26,8 @@ import org.openjdk.jmh.annotations.State;
  * token. One operation is one token's mask (the document's {@value #TOKENS} tokens per invocation), so the
  * score is the mean per-token cost over every kind of position: keys, string bodies, numbers, separators.
  *
- * <p>Run: {@code java --add-modules jdk.incubator.vector -jar engine-bench/target/benchmarks.jar MaskBenchmark -f 1}
+ * <p>Run: {@code java --add-modules jdk.incubator.vector -jar engine-bench/target/benchmarks.jar MaskBenchmark -f 1};
+ * {@link #main} measures thread CPU time per position instead, which a loaded machine disturbs less.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -90,6 +93,36 @@ public class MaskBenchmark {
       processor.process(context.at(i), logits);
     }
     return logits;
+  }
+
+  /**
+   * Thread CPU time of each position's mask, mean over {@code args[0]} (default 200) passes after as many
+   * untimed ones: prints the mean over positions and the slowest position with the text before it.
+   */
+  public static void main(String[] args) {
+    int passes = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    MaskBenchmark bench = new MaskBenchmark();
+    bench.setup();
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    long[] nanos = new long[TOKENS];
+    for (int pass = 0; pass < 2 * passes; pass++) {
+      LogitsProcessor processor = bench.reply.create(bench.harmony);
+      for (int i = 0; i < TOKENS; i++) {
+        long t0 = cpu.getCurrentThreadCpuTime();
+        processor.process(bench.context.at(i), bench.logits);
+        if (pass >= passes) {
+          nanos[i] += cpu.getCurrentThreadCpuTime() - t0;
+        }
+      }
+    }
+    int slowest = 0;
+    for (int i = 0; i < TOKENS; i++) {
+      slowest = nanos[i] > nanos[slowest] ? i : slowest;
+    }
+    int[] before = Arrays.copyOfRange(bench.reply0, bench.context.opening, bench.context.opening + slowest);
+    System.out.printf("mask CPU time per token: mean %.1f us, slowest %.1f us (token %d, after '%s')%n",
+        Arrays.stream(nanos).sum() / 1e3 / passes / TOKENS, nanos[slowest] / 1e3 / passes, slowest,
+        bench.harmony.tokenizer().decode(before));
   }
 
   /** The reply so far: the opening and the first {@code generated} tokens of the document. */
