@@ -36,7 +36,7 @@ public final class ChatSession implements AutoCloseable {
 
   ChatSession(GptOss model, Decoder decoder) {
     this.model = model;
-    this.cache = new PrefixCache(decoder);
+    this.cache = new PrefixCache(decoder, model.prefixStore());
   }
 
   /**
@@ -214,11 +214,11 @@ public final class ChatSession implements AutoCloseable {
     if (!running.compareAndSet(null, generation)) {
       throw new GenerationException("this session is already generating; use one session per concurrent conversation");
     }
-    int[] prompt;
+    PromptRenderer.Prompt prompt;
     int budget;
     try {
       prompt = renderer.render(request, messages);
-      budget = renderer.checkFits(prompt.length, request.maxTokens());
+      budget = renderer.checkFits(prompt.tokens().length, request.maxTokens());
     } catch (RuntimeException e) {
       running.set(null); // refused before any work: the session is as it was
       throw e;

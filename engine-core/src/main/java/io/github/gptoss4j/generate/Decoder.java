@@ -34,6 +34,28 @@ interface Decoder extends AutoCloseable {
    */
   int backTo(int position);
 
+  /** A copy of the state (the KV cache) of the tokens held, which any decoder of the same model can restore. */
+  Snapshot snapshot();
+
+  /**
+   * Makes this decoder hold exactly what {@code snapshot} holds, forgetting its own tokens.
+   *
+   * @throws io.github.gptoss4j.model.ContextOverflowException if the snapshot does not fit this decoder's budget
+   */
+  void restore(Snapshot snapshot);
+
   @Override
   void close();
+
+  /** A decoder's state at one position; immutable once taken. */
+  interface Snapshot extends AutoCloseable {
+    /** Tokens it holds. */
+    int position();
+
+    /** Memory it takes. */
+    long bytes();
+
+    @Override
+    void close();
+  }
 }

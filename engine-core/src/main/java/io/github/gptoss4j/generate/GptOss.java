@@ -37,10 +37,14 @@ public final class GptOss implements AutoCloseable {
   private final int vocabSize;
   private final int contextLimit;
   private final PromptRenderer renderer;
+  private final BatchScheduler scheduler;
+  private final PrefixStore prefixStore;
   private final Runnable resources;
 
   GptOss(
       Supplier<Decoder> decoders,
+      BatchScheduler scheduler,
+      PrefixStore prefixStore,
       HarmonyEncoding harmony,
       Kernels kernels,
       int vocabSize,
@@ -48,6 +52,8 @@ public final class GptOss implements AutoCloseable {
       String contextLimitReason,
       Runnable resources) {
     this.decoders = decoders;
+    this.scheduler = scheduler;
+    this.prefixStore = prefixStore;
     this.harmony = harmony;
     this.kernels = kernels;
     this.vocabSize = vocabSize;
@@ -115,8 +121,12 @@ public final class GptOss implements AutoCloseable {
       limit = fit;
       reason = "what kvBudgetBytes " + options.kvBudgetBytes() + " holds";
     }
+    BatchScheduler scheduler =
+        options.batchSize() > 1 ? new BatchScheduler(transformer, options.batchSize(), maxBlock) : null;
     return new GptOss(
-        () -> new TransformerDecoder(transformer, options, maxBlock),
+        () -> new TransformerDecoder(transformer, scheduler, options, maxBlock),
+        scheduler,
+        options.prefixCacheBytes() > 0 ? new PrefixStore(options.prefixCacheBytes()) : null,
         HarmonyEncoding.of(tokenizer),
         transformer.kernels(),
         config.vocabSize(),
@@ -184,9 +194,25 @@ public final class GptOss implements AutoCloseable {
     return kernels;
   }
 
+  /** The shared prefix cache, or null when it is off. */
+  PrefixStore prefixStore() {
+    return prefixStore;
+  }
+
+  /** The scheduler batching this model's sessions, or null when batching is off. */
+  BatchScheduler scheduler() {
+    return scheduler;
+  }
+
   /** Releases the weights' mapping and the kernels' threads when this model loaded them. */
   @Override
   public void close() {
-    resources.run();
+    try {
+      if (prefixStore != null) {
+        prefixStore.clear();
+      }
+    } finally {
+      resources.run();
+    }
   }
 }

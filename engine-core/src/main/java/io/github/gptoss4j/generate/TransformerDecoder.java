@@ -4,14 +4,21 @@ import io.github.gptoss4j.model.KvCache;
 import io.github.gptoss4j.model.Sequence;
 import io.github.gptoss4j.model.Transformer;
 
-/** A {@link Decoder} over the real forward pass: one {@link Sequence} (KV cache) of a shared transformer. */
+/**
+ * A {@link Decoder} over the real forward pass: one {@link Sequence} (KV cache) of a shared transformer, run
+ * through the model's {@link BatchScheduler} when it has one (so concurrent sessions share passes), else on the
+ * calling thread.
+ */
 final class TransformerDecoder implements Decoder {
   private final Transformer transformer;
+  private final BatchScheduler scheduler;
   private final Sequence sequence;
   private KvCache.Mark mark;
 
-  TransformerDecoder(Transformer transformer, ModelOptions options, int maxBlock) {
+  /** @param scheduler batches this session's passes with others', or null to run them on the calling thread */
+  TransformerDecoder(Transformer transformer, BatchScheduler scheduler, ModelOptions options, int maxBlock) {
     this.transformer = transformer;
+    this.scheduler = scheduler;
     this.sequence = transformer.newSequence(options.kvType(), options.kvBudgetBytes(), maxBlock);
   }
 
@@ -27,7 +34,11 @@ final class TransformerDecoder implements Decoder {
 
   @Override
   public void forward(int[] tokens, int off, int n, float[] logits, boolean everyPosition) {
-    transformer.forward(sequence, tokens, off, n, logits, everyPosition);
+    if (scheduler != null) {
+      scheduler.forward(sequence, tokens, off, n, logits, everyPosition);
+    } else {
+      transformer.forward(sequence, tokens, off, n, logits, everyPosition);
+    }
   }
 
   @Override
@@ -53,7 +64,36 @@ final class TransformerDecoder implements Decoder {
   }
 
   @Override
+  public Snapshot snapshot() {
+    return new KvSnapshot(sequence.cache().copy());
+  }
+
+  @Override
+  public void restore(Snapshot snapshot) {
+    sequence.cache().restore(((KvSnapshot) snapshot).cache);
+    mark = null;
+  }
+
+  @Override
   public void close() {
     sequence.close();
+  }
+
+  /** A copy of a sequence's KV cache. */
+  private record KvSnapshot(KvCache cache) implements Snapshot {
+    @Override
+    public int position() {
+      return cache.size();
+    }
+
+    @Override
+    public long bytes() {
+      return cache.allocatedBytes();
+    }
+
+    @Override
+    public void close() {
+      cache.close();
+    }
   }
 }

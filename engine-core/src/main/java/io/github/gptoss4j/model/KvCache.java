@@ -152,10 +152,10 @@ public final class KvCache implements AutoCloseable {
   }
 
   /**
-   * Stores the keys and values of {@code n} positions from {@code size()} on, given as rows of
-   * {@code kvHeads·headDim}, into each KV head's rows of the head-major buffer.
+   * Stores the keys and values of {@code n} positions from {@code size()} on, given as rows {@code [from, from
+   * + n)} of {@code kvHeads·headDim}, into each KV head's rows of the head-major buffer.
    */
-  void write(int layer, float[] keys, float[] values, int n) {
+  void write(int layer, float[] keys, float[] values, int from, int n) {
     KvBuffer buffer = layers[layer].buffer;
     int headDim = config.headDim();
     int kvHeads = config.numKvHeads();
@@ -163,7 +163,7 @@ public final class KvCache implements AutoCloseable {
       int row = (size + t) % buffer.capacity();
       for (int g = 0; g < kvHeads; g++) {
         long index = buffer.rowIndex(g, row, headDim);
-        int src = (t * kvHeads + g) * headDim;
+        int src = ((from + t) * kvHeads + g) * headDim;
         store(buffer.keys(), index, keys, src, headDim);
         store(buffer.values(), index, values, src, headDim);
       }
@@ -313,6 +313,29 @@ public final class KvCache implements AutoCloseable {
     }
     copy.size = size;
     return copy;
+  }
+
+  /**
+   * Makes this cache hold exactly what {@code source} holds, as if it had computed the same positions itself:
+   * a prefix computed once and reused by another sequence.
+   *
+   * @throws IllegalArgumentException if {@code source} has another shape (model, element type, block size)
+   * @throws ContextOverflowException if its positions do not fit this cache's budget
+   */
+  public void restore(KvCache source) {
+    if (source.config != config || source.type != type || source.maxBlock != maxBlock) {
+      throw new IllegalArgumentException("cannot restore a KV cache of another model, element type or block size");
+    }
+    size = 0; // nothing of the old content is kept, so growing copies nothing
+    for (int l = 0; l < layers.length; l++) {
+      Layer from = source.layers[l];
+      Layer to = layers[l];
+      if (source.size > 0) {
+        to.ensure(source.size);
+        copyRows(from.buffer, to.buffer, Math.min(source.size, from.capacity()));
+      }
+    }
+    size = source.size;
   }
 
   /** Frees the off-heap memory; the cache is unusable afterwards. */

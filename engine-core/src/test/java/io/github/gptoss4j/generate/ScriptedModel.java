@@ -45,7 +45,7 @@ final class ScriptedModel {
 
   GptOss model() {
     return new GptOss(
-        Decoder::new, HarmonyEncoding.of(TOKENIZER), Kernels.get(), VOCAB, contextLimit, "a test limit", () -> {});
+        Decoder::new, null, null, HarmonyEncoding.of(TOKENIZER), Kernels.get(), VOCAB, contextLimit, "a test limit", () -> {});
   }
 
   private final class Decoder implements io.github.gptoss4j.generate.Decoder {
@@ -92,6 +92,30 @@ final class ScriptedModel {
     public int backTo(int p) {
       position = p;
       return p;
+    }
+
+    @Override
+    public Snapshot snapshot() {
+      int at = position;
+      return new Snapshot() {
+        @Override
+        public int position() {
+          return at;
+        }
+
+        @Override
+        public long bytes() {
+          return 0;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Override
+    public void restore(Snapshot snapshot) {
+      position = snapshot.position();
     }
 
     @Override
