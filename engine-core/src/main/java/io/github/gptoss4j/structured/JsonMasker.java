@@ -78,13 +78,13 @@ final class JsonMasker {
 
   /** The threads {@code state} becomes after the bytes {@code token}, into {@code out} (cleared first). */
   void advance(Threads state, byte[] token, Threads out) {
-    copy(state, out);
+    out.setTo(state);
     for (int i = 0; i < token.length && out.size() > 0; i++) {
       scratch.clear();
       for (int t = 0; t < out.size(); t++) {
         automaton.step(out.get(t), token[i] & 0xFF, scratch);
       }
-      copy(scratch, out);
+      out.setTo(scratch);
     }
   }
 
@@ -144,16 +144,6 @@ final class JsonMasker {
       if (out.size() > 0 && out.shortest() <= budget) {
         allowed[token >>> 6] |= 1L << token;
       }
-    }
-  }
-
-  private static void copy(Threads from, Threads to) {
-    if (from == to) {
-      return;
-    }
-    to.clear();
-    for (int i = 0; i < from.size(); i++) {
-      to.add(from.get(i));
     }
   }
 }

@@ -87,10 +87,6 @@ final class TokenTrie {
     return tallest;
   }
 
-  int nodeCount() {
-    return nodes;
-  }
-
   /** The byte (0..255) on the edge into {@code node}. */
   int edge(int node) {
     return edge[node] & 0xFF;
