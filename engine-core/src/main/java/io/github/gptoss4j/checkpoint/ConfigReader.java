@@ -51,7 +51,7 @@ final class ConfigReader {
       throw new CheckpointException(file + ": model_type is \"" + type.textValue() + "\", expected \"gpt_oss\"");
     }
     int layers = r.integer("num_hidden_layers");
-    List<LayerType> layerTypes = r.root.has("layer_types") ? r.layerTypes() : alternating(layers);
+    List<LayerType> layerTypes = r.root.has("layer_types") ? r.layerTypes() : LayerType.alternating(layers);
     int maxPositions = r.optionalInteger("max_position_embeddings", DEFAULT_MAX_POSITIONS);
     Rope rope = r.hfRope(r.number("rope_theta"), maxPositions);
     int perToken = r.root.has("num_experts_per_tok") ? r.integer("num_experts_per_tok") : r.integer("experts_per_token");
@@ -72,7 +72,7 @@ final class ConfigReader {
         r.integer("initial_context_length"),
         r.number("rope_ntk_beta"),
         r.number("rope_ntk_alpha")));
-    return r.config(layers, "num_experts", r.integer("experts_per_token"), alternating(layers), DEFAULT_EPS, rope,
+    return r.config(layers, "num_experts", r.integer("experts_per_token"), LayerType.alternating(layers), DEFAULT_EPS, rope,
         r.number("swiglu_limit"), DEFAULT_MAX_POSITIONS);
   }
 
@@ -95,15 +95,6 @@ final class ConfigReader {
         rope,
         (float) swigluLimit,
         maxPositions));
-  }
-
-  /** The reference's default: even layers use the sliding window, odd layers attend to everything. */
-  static List<LayerType> alternating(int layers) {
-    List<LayerType> types = new ArrayList<>(layers);
-    for (int i = 0; i < layers; i++) {
-      types.add(i % 2 == 0 ? LayerType.SLIDING_ATTENTION : LayerType.FULL_ATTENTION);
-    }
-    return types;
   }
 
   private Rope hfRope(double theta, int maxPositions) {

@@ -1,5 +1,6 @@
 package io.github.gptoss4j.checkpoint;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -85,8 +86,19 @@ public record GptOssConfig(
 
   /** Attention kind of one layer. */
   public enum LayerType {
+    /** Attends to the last {@code sliding_window} tokens. */
     SLIDING_ATTENTION,
-    FULL_ATTENTION
+    /** Attends to every earlier token. */
+    FULL_ATTENTION;
+
+    /** The reference's default for {@code layers} blocks: even layers slide, odd layers attend to everything. */
+    public static List<LayerType> alternating(int layers) {
+      List<LayerType> types = new ArrayList<>(layers);
+      for (int i = 0; i < layers; i++) {
+        types.add(i % 2 == 0 ? SLIDING_ATTENTION : FULL_ATTENTION);
+      }
+      return List.copyOf(types);
+    }
   }
 
   /**

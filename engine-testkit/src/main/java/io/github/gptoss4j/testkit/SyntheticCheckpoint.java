@@ -1,6 +1,10 @@
-package io.github.gptoss4j.checkpoint;
+package io.github.gptoss4j.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.gptoss4j.checkpoint.CheckpointException;
+import io.github.gptoss4j.checkpoint.Dtype;
+import io.github.gptoss4j.checkpoint.GptOssConfig;
+import io.github.gptoss4j.checkpoint.GptOssConfig.LayerType;
 import io.github.gptoss4j.checkpoint.GptOssConfig.Rope;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,6 +36,8 @@ public final class SyntheticCheckpoint {
   /** Lists what a synth run wrote, so a later run may replace exactly those files and nothing else. */
   public static final String MARKER = ".gptoss-synth";
 
+  private static final String INDEX = "model.safetensors.index.json";
+  private static final String CONFIG = "config.json";
   private static final int CHUNK = 1 << 20;
   private static final String TOKENIZER_FILES = "tokenizer.json,tokenizer_config.json";
 
@@ -50,7 +56,7 @@ public final class SyntheticCheckpoint {
     Preset(int layers, int hidden, int headDim, int heads, int kvHeads, int experts, int perToken,
         int intermediate, int vocab, int window, long maxShardBytes) {
       this.config = new GptOssConfig(layers, hidden, headDim, heads, kvHeads, experts, perToken, intermediate,
-          vocab, window, ConfigReader.alternating(layers), 1e-5f, new Rope(150000, 32, 4096, 32, 1), 7f, 131072);
+          vocab, window, LayerType.alternating(layers), 1e-5f, new Rope(150000, 32, 4096, 32, 1), 7f, 131072);
       this.maxShardBytes = maxShardBytes;
     }
 
@@ -155,7 +161,7 @@ public final class SyntheticCheckpoint {
   /** {@code config} with {@code layers} blocks (alternating sliding/full attention). */
   public static GptOssConfig withLayers(GptOssConfig c, int layers) {
     return new GptOssConfig(layers, c.hiddenSize(), c.headDim(), c.numHeads(), c.numKvHeads(), c.numExperts(),
-        c.expertsPerToken(), c.intermediateSize(), c.vocabSize(), c.slidingWindow(), ConfigReader.alternating(layers),
+        c.expertsPerToken(), c.intermediateSize(), c.vocabSize(), c.slidingWindow(), LayerType.alternating(layers),
         c.rmsNormEps(), c.rope(), c.swigluLimit(), c.maxPositionEmbeddings());
   }
 
@@ -248,7 +254,7 @@ public final class SyntheticCheckpoint {
       shards.getLast().add(s);
       size += s.byteSize();
     }
-    ObjectNode index = SafetensorsFile.JSON.createObjectNode();
+    ObjectNode index = SafetensorsWriter.JSON.createObjectNode();
     index.putObject("metadata").put("total_size", specs.stream().mapToLong(Spec::byteSize).sum());
     ObjectNode weightMap = index.putObject("weight_map");
     ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
@@ -264,10 +270,10 @@ public final class SyntheticCheckpoint {
       }
       written.add(name);
     }
-    Files.writeString(out.resolve(Checkpoint.INDEX), index.toPrettyString());
-    written.add(Checkpoint.INDEX);
-    Files.writeString(out.resolve(Checkpoint.CONFIG), hfConfig(o.config()).toPrettyString());
-    written.add(Checkpoint.CONFIG);
+    Files.writeString(out.resolve(INDEX), index.toPrettyString());
+    written.add(INDEX);
+    Files.writeString(out.resolve(CONFIG), hfConfig(o.config()).toPrettyString());
+    written.add(CONFIG);
   }
 
   private static void writeOriginal(Options o, List<Spec> specs, Path out, List<String> written, Meter meter)
@@ -284,8 +290,8 @@ public final class SyntheticCheckpoint {
       }
     }
     written.add(name);
-    Files.writeString(out.resolve("original").resolve(Checkpoint.CONFIG), originalConfig(o.config()).toPrettyString());
-    written.add("original/" + Checkpoint.CONFIG);
+    Files.writeString(out.resolve("original").resolve(CONFIG), originalConfig(o.config()).toPrettyString());
+    written.add("original/" + CONFIG);
   }
 
   /** Counts written bytes for the progress callback. */
@@ -448,7 +454,7 @@ public final class SyntheticCheckpoint {
   }
 
   private static ObjectNode hfConfig(GptOssConfig c) {
-    ObjectNode n = SafetensorsFile.JSON.createObjectNode();
+    ObjectNode n = SafetensorsWriter.JSON.createObjectNode();
     n.putArray("architectures").add("GptOssForCausalLM");
     n.put("model_type", "gpt_oss");
     n.put("attention_bias", true);
@@ -489,12 +495,12 @@ public final class SyntheticCheckpoint {
   }
 
   private static ObjectNode originalConfig(GptOssConfig c) {
-    if (!c.layerTypes().equals(ConfigReader.alternating(c.numLayers()))
+    if (!c.layerTypes().equals(LayerType.alternating(c.numLayers()))
         || c.maxPositionEmbeddings() != 131072 || c.rmsNormEps() != 1e-5f) {
       throw new CheckpointException("original/config.json cannot express this config (it fixes alternating "
           + "layers, 131072 positions and eps 1e-5)");
     }
-    ObjectNode n = SafetensorsFile.JSON.createObjectNode();
+    ObjectNode n = SafetensorsWriter.JSON.createObjectNode();
     n.put("num_hidden_layers", c.numLayers());
     n.put("hidden_size", c.hiddenSize());
     n.put("head_dim", c.headDim());

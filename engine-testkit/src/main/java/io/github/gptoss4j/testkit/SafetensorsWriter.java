@@ -1,6 +1,9 @@
-package io.github.gptoss4j.checkpoint;
+package io.github.gptoss4j.testkit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.gptoss4j.checkpoint.CheckpointException;
+import io.github.gptoss4j.checkpoint.Dtype;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,6 +28,8 @@ import java.util.Set;
  * }</pre>
  */
 public final class SafetensorsWriter implements AutoCloseable {
+  /** The JSON mapper of headers, indexes and configs this kit writes. */
+  static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * A tensor to be written.
@@ -70,7 +75,7 @@ public final class SafetensorsWriter implements AutoCloseable {
   public SafetensorsWriter(Path file, List<Entry> entries, Map<String, String> metadata) {
     this.file = file;
     this.entries = List.copyOf(entries);
-    ObjectNode header = SafetensorsFile.JSON.createObjectNode();
+    ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
       metadata.forEach(meta::put);
