@@ -12,18 +12,14 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Writes deterministic random gpt-oss checkpoints of real shapes, for tests and benchmarks where real
@@ -173,73 +169,50 @@ public final class SyntheticCheckpoint {
 
   /**
    * Writes the checkpoint into {@code out}, which must not exist, be empty, or hold an earlier synth output
-   * (whose files are replaced); any other content is left untouched and refused.
+   * (whose files are replaced); any other content is left untouched and refused. The files are written into
+   * a temporary sibling of {@code out} and renamed into place when complete, so a failed run changes nothing.
    *
    * @throws CheckpointException if {@code out} holds other files or writing fails
    */
   public static void write(Options options, Path out, Progress progress) {
-    try {
-      List<String> previous = checkOutput(out);
-      for (String rel : previous) {
-        Files.deleteIfExists(out.resolve(rel));
-      }
-      Files.createDirectories(out);
+    List<Path> tokenizerFiles = tokenizerFiles(options.tokenizerDir());
+    try (SynthOutput target = SynthOutput.open(out)) {
+      Path dir = target.staging();
       List<String> written = new ArrayList<>();
       Meter meter = new Meter(totalBytes(options), progress);
       List<Spec> specs = hfSpecs(options.config());
       if (options.huggingFace()) {
-        writeHf(options, specs, out, written, meter);
+        writeHf(options, specs, dir, written, meter);
       }
       if (options.original()) {
-        Files.createDirectories(out.resolve("original"));
-        writeOriginal(options, specs, out, written, meter);
+        Files.createDirectories(dir.resolve("original"));
+        writeOriginal(options, specs, dir, written, meter);
       }
-      if (options.tokenizerDir() != null) {
-        for (String name : TOKENIZER_FILES.split(",")) {
-          Path src = options.tokenizerDir().resolve(name);
-          if (!Files.isRegularFile(src)) {
-            throw new CheckpointException(src + ": tokenizer file not found");
-          }
-          Files.copy(src, out.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-          written.add(name);
-        }
+      for (Path src : tokenizerFiles) {
+        Files.copy(src, dir.resolve(src.getFileName()));
+        written.add(src.getFileName().toString());
       }
-      Files.writeString(out.resolve(MARKER), String.join("\n", written) + "\n");
+      Files.writeString(dir.resolve(MARKER), String.join("\n", written) + "\n");
+      target.commit();
     } catch (IOException e) {
       throw new CheckpointException(out + ": cannot write synthetic checkpoint: " + e, e);
     }
   }
 
-  /** The files of an earlier synth run in {@code out}; fails if {@code out} holds anything else. */
-  private static List<String> checkOutput(Path out) throws IOException {
-    if (!Files.exists(out)) {
+  /** The tokenizer files to copy from {@code dir} (none for null), checked before anything is written. */
+  private static List<Path> tokenizerFiles(Path dir) {
+    if (dir == null) {
       return List.of();
     }
-    if (!Files.isDirectory(out)) {
-      throw new CheckpointException(out + ": exists and is not a directory; refusing to overwrite it");
+    List<Path> files = new ArrayList<>();
+    for (String name : TOKENIZER_FILES.split(",")) {
+      Path src = dir.resolve(name);
+      if (!Files.isRegularFile(src)) {
+        throw new CheckpointException(src + ": tokenizer file not found");
+      }
+      files.add(src);
     }
-    Set<String> present = new HashSet<>();
-    try (Stream<Path> s = Files.walk(out)) {
-      s.filter(p -> !Files.isDirectory(p)).forEach(p -> present.add(out.relativize(p).toString()));
-    }
-    if (present.isEmpty()) {
-      return List.of();
-    }
-    Path marker = out.resolve(MARKER);
-    if (!Files.isRegularFile(marker)) {
-      throw new CheckpointException(out + ": is not empty and is not an earlier synth output (no " + MARKER
-          + "); refusing to overwrite it");
-    }
-    List<String> listed = Files.readAllLines(marker, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
-    present.remove(MARKER);
-    listed.forEach(present::remove);
-    if (!present.isEmpty()) {
-      throw new CheckpointException(out + ": holds files an earlier synth run did not write (e.g. "
-          + present.iterator().next() + "); refusing to overwrite it");
-    }
-    List<String> all = new ArrayList<>(listed);
-    all.add(MARKER);
-    return all;
+    return files;
   }
 
   private static void writeHf(Options o, List<Spec> specs, Path out, List<String> written, Meter meter)
