@@ -1,5 +1,6 @@
 package io.github.gptoss4j.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -113,8 +114,10 @@ public final class Checkpoint implements AutoCloseable {
     JsonNode root;
     try {
       root = SafetensorsFile.JSON.readTree(index.toFile());
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException(index + ": not valid JSON: " + SafetensorsFile.describe(e), e);
     } catch (IOException e) {
-      throw new CheckpointException(index + ": not valid JSON: " + e.getMessage(), e);
+      throw new CheckpointException(index + ": cannot read: " + e, e);
     }
     JsonNode map = root == null ? null : root.get("weight_map");
     if (map == null || !map.isObject()) {
@@ -127,11 +130,13 @@ public final class Checkpoint implements AutoCloseable {
       if (!e.getValue().isTextual()) {
         throw new CheckpointException(index + ": weight_map entry for tensor '" + name + "' must be a file name");
       }
-      Path file = base.resolve(e.getValue().textValue()).normalize();
-      if (!file.getParent().equals(base)) {
-        throw new CheckpointException(index + ": tensor '" + name + "' is mapped to '" + e.getValue().textValue()
-            + "', which is not a file in " + dir);
+      String shardName = e.getValue().textValue();
+      if (!isFileName(shardName)) {
+        throw new CheckpointException(index + ": weight_map entry for tensor '" + name + "' is "
+            + SafetensorsFile.JSON.valueToTree(shardName) + ", which is not a file in " + dir
+            + " (expected a shard's file name, without directories)");
       }
+      Path file = base.resolve(shardName);
       SafetensorsFile shard = files.get(file);
       if (shard == null) {
         if (!Files.isRegularFile(file)) {
@@ -148,6 +153,12 @@ public final class Checkpoint implements AutoCloseable {
       tensors.put(name, t);
     }
     return tensors;
+  }
+
+  /** A plain file name: not empty, "." or "..", and free of separators and NUL (which no path may hold). */
+  private static boolean isFileName(String s) {
+    return !s.isEmpty() && !s.equals(".") && !s.equals("..")
+        && s.chars().noneMatch(ch -> ch == '/' || ch == '\\' || ch == 0);
   }
 
   private static Map<String, TensorInfo> readScanned(Path dir, Arena arena, Map<Path, SafetensorsFile> files) {

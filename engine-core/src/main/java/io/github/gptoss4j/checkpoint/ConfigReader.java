@@ -1,5 +1,6 @@
 package io.github.gptoss4j.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gptoss4j.checkpoint.GptOssConfig.LayerType;
 import io.github.gptoss4j.checkpoint.GptOssConfig.Rope;
@@ -32,8 +33,10 @@ final class ConfigReader {
     }
     try {
       this.root = SafetensorsFile.JSON.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException(file + ": not valid JSON: " + SafetensorsFile.describe(e), e);
     } catch (IOException e) {
-      throw new CheckpointException(file + ": not valid JSON: " + e.getMessage(), e);
+      throw new CheckpointException(file + ": cannot read: " + e, e);
     }
     if (root == null || !root.isObject()) {
       throw new CheckpointException(file + ": expected a JSON object");
@@ -112,7 +115,7 @@ final class ConfigReader {
     return build(() -> new Rope(
         theta,
         number(scaling, "rope_scaling.factor"),
-        (int) integer(scaling, "rope_scaling.original_max_position_embeddings"),
+        integer(scaling, "rope_scaling.original_max_position_embeddings"),
         number(scaling, "rope_scaling.beta_fast"),
         number(scaling, "rope_scaling.beta_slow")));
   }
@@ -145,7 +148,12 @@ final class ConfigReader {
   }
 
   private int integer(String field) {
-    long v = integer(root, field);
+    return integer(root, field);
+  }
+
+  /** An int field of {@code node}; {@code field} is its JSON path for messages. */
+  private int integer(JsonNode node, String field) {
+    long v = longInteger(node, field);
     if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
       throw new CheckpointException(file + ": field '" + field + "' = " + v + " is out of range");
     }
@@ -164,7 +172,7 @@ final class ConfigReader {
     return root.has(field) ? number(field) : fallback;
   }
 
-  private long integer(JsonNode node, String field) {
+  private long longInteger(JsonNode node, String field) {
     JsonNode v = node.get(field.substring(field.lastIndexOf('.') + 1));
     if (v == null || v.isNull()) {
       throw new CheckpointException(file + ": missing required field '" + field + "'");

@@ -54,6 +54,7 @@ final class WeightBinder {
 
   private ModelWeights bind() {
     boolean hf = checkpoint.layout() == Checkpoint.Layout.HUGGING_FACE;
+    checkLayerCount(hf ? "model.layers." : "block.");
     WeightMatrix embedding = matrix(hf ? "model.embed_tokens.weight" : "embedding.weight", c.vocabSize(), c.hiddenSize());
     List<Layer> layers = new ArrayList<>(c.numLayers());
     for (int l = 0; l < c.numLayers(); l++) {
@@ -79,6 +80,29 @@ final class WeightBinder {
     }
     fillVectors();
     return new ModelWeights(c, embedding, List.copyOf(layers), finalNorm, unembedding);
+  }
+
+  /**
+   * The tensors must hold at least the config's layers, checked before anything per layer is built (a config
+   * claiming a million layers would otherwise list millions of missing tensors); extra layers are listed as
+   * unexpected tensors by the binding itself.
+   */
+  private void checkLayerCount(String prefix) {
+    int held = 0;
+    for (String name : checkpoint.tensors().keySet()) {
+      if (name.startsWith(prefix)) {
+        int dot = name.indexOf('.', prefix.length());
+        String index = dot < 0 ? "" : name.substring(prefix.length(), dot);
+        if (!index.isEmpty() && index.length() < 10 && index.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+          held = Math.max(held, Integer.parseInt(index) + 1);
+        }
+      }
+    }
+    if (held < c.numLayers()) {
+      throw new CheckpointException(checkpoint.directory().resolve(Checkpoint.CONFIG) + ": num_hidden_layers is "
+          + c.numLayers() + ", but the tensors hold " + held + " layer(s)"
+          + (held == 0 ? " (no " + prefix + "N.* tensors)" : " (" + prefix + "0 to " + prefix + (held - 1) + ")"));
+    }
   }
 
   private Attention hfAttention(int l) {
