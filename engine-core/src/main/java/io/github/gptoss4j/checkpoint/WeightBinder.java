@@ -32,6 +32,7 @@ final class WeightBinder {
   private static final Set<Dtype> BYTE = Set.of(Dtype.U8);
   private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
   /** Tensor names of one MoE block. */
   private record MoeNames(String norm, String router, String routerBias, String upBlocks, String upScales,
@@ -178,6 +179,8 @@ final class WeightBinder {
         || downBlocks == null || downScales == null || downBias == null) {
       return new Moe(norm, router, routerBias, List.of());
     }
+    rejectNanScales(upScales);
+    rejectNanScales(downScales);
     List<Expert> list = new ArrayList<>(experts);
     for (int e = 0; e < experts; e++) {
       list.add(new Expert(
@@ -197,6 +200,31 @@ final class WeightBinder {
         checkpoint.segment(blocks).asSlice(e * blockBytes, blockBytes),
         checkpoint.segment(scales).asSlice(e * scaleBytes, scaleBytes),
         rows, cols);
+  }
+
+  /**
+   * E8M0 scale 255 is NaN in the OCP MX spec and would silently poison every value of its block. Checked with
+   * the vector reads, eight bytes per step, so the scales (1/17 of the expert bytes) are read once at binding.
+   */
+  private void rejectNanScales(TensorInfo scales) {
+    fills.add(() -> {
+      MemorySegment s = checkpoint.segment(scales);
+      long n = s.byteSize();
+      long i = 0;
+      for (; i + 8 <= n; i += 8) {
+        long inverted = ~s.get(LONG, i); // a 0xFF byte becomes a zero byte
+        if (((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) != 0) {
+          break;
+        }
+      }
+      for (; i < n; i++) {
+        if (s.get(ValueLayout.JAVA_BYTE, i) == (byte) 0xFF) {
+          long perExpert = scales.numel() / scales.shape().getFirst();
+          throw new CheckpointException(scales.file() + ": tensor '" + scales.name() + "' holds the E8M0 scale 255"
+              + " (NaN in the MX spec) at element " + i + " (expert " + i / perExpert + ")");
+        }
+      }
+    });
   }
 
   private WeightMatrix matrix(String name, int rows, int cols) {
@@ -232,7 +260,7 @@ final class WeightBinder {
   }
 
   /**
-   * Reads every small vector. They are scattered through gigabytes of shards, so on a cold page cache
+   * Reads every small vector (and scans the MXFP4 scales). They are scattered through gigabytes of shards, so on a cold page cache
    * each is a disk read: issuing them from several threads overlaps their latency.
    */
   private void fillVectors() {
@@ -246,6 +274,9 @@ final class WeightBinder {
         f.get();
       }
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof CheckpointException bad) {
+        throw bad;
+      }
       throw new CheckpointException(checkpoint.directory() + ": cannot read weights: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -98,10 +98,11 @@ public final class Transformer {
     for (int start = 0; start < n; start += maxBlock) {
       int block = Math.min(maxBlock, n - start);
       forwardBlock(seq, tokens, off + start, block);
+      int blockPos0 = seq.cache.size() - block;
       if (logits != null && allLogits) {
-        unembed(seq.activations, 0, block, logits, logitsOff + start * config.vocabSize());
+        unembed(seq.activations, 0, block, blockPos0, logits, logitsOff + start * config.vocabSize());
       } else if (logits != null && start + block == n) {
-        unembed(seq.activations, block - 1, 1, logits, logitsOff);
+        unembed(seq.activations, block - 1, 1, blockPos0, logits, logitsOff);
       }
     }
   }
@@ -114,11 +115,57 @@ public final class Transformer {
     for (int t = 0; t < n; t++) {
       kernels.embedding(weights.embedding(), tokens[off + t], a.x, t * hidden);
     }
+    int pos0 = seq.cache.size();
+    Stage.EMBEDDING.requireFinite(a.x, 0, n * hidden, hidden, -1, pos0);
     for (int l = 0; l < config.numLayers(); l++) {
       attention(l, weights.layers().get(l).attention(), seq, n);
+      Stage.ATTENTION.requireFinite(a.x, 0, n * hidden, hidden, l, pos0);
       moe(weights.layers().get(l).moe(), a, n);
+      Stage.MOE.requireFinite(a.x, 0, n * hidden, hidden, l, pos0);
     }
     seq.cache.advance(n);
+  }
+
+  /**
+   * The points where the residual stream (and at the end the logits) is checked for NaN and infinity, each
+   * with the weights that could have put them there. A non-finite value never recovers, so the first check
+   * it fails names its origin; a scan of the activations costs a fraction of the matmuls that made them.
+   */
+  private enum Stage {
+    EMBEDDING("the embedding", "its rows of the embedding matrix"),
+    ATTENTION("attention", "its input norm scale, q/k/v/o projections and biases, or sinks"),
+    MOE("mixture of experts", "its norm scale, router, or an expert's MXFP4 blocks, scales or biases"),
+    OUTPUT("the output", "the final norm scale or the unembedding");
+
+    private final String what;
+    private final String suspects;
+
+    Stage(String what, String suspects) {
+      this.what = what;
+      this.suspects = suspects;
+    }
+
+    /**
+     * Throws naming this stage if {@code values[from, from + length)}, rows of {@code width} for positions
+     * from {@code pos0}, hold a NaN or an infinity.
+     */
+    void requireFinite(float[] values, int from, int length, int width, int layer, int pos0) {
+      float probe = 0;
+      for (int i = from; i < from + length; i++) {
+        probe += values[i] * 0f; // NaN exactly when some value is NaN or infinite
+      }
+      if (probe == 0) {
+        return;
+      }
+      int i = from;
+      while (Float.isFinite(values[i])) {
+        i++;
+      }
+      String where = layer < 0 ? what : "layer " + layer + "'s " + what;
+      throw new ModelException("non-finite value (" + values[i] + ") after " + where + " at position "
+          + (pos0 + (i - from) / width) + ": the checkpoint's weights for it (" + suspects + ") likely hold NaN or"
+          + " infinity; 'gptoss inspect --check-tensors' scans every tensor");
+    }
   }
 
   /** {@code x += o(attention(rope(q), rope(k), v)) } over the normalised residual. */
@@ -198,13 +245,14 @@ public final class Transformer {
     }
   }
 
-  /** Final RMSNorm and unembedding of {@code count} rows of the residual from {@code first}. */
-  private void unembed(Activations a, int first, int count, float[] logits, int logitsOff) {
+  /** Final RMSNorm and unembedding of {@code count} rows of the residual from {@code first} (of a block at {@code pos0}). */
+  private void unembed(Activations a, int first, int count, int pos0, float[] logits, int logitsOff) {
     int hidden = config.hiddenSize();
     for (int t = 0; t < count; t++) {
       kernels.rmsNorm(a.x, (first + t) * hidden, weights.finalNorm(), config.rmsNormEps(), a.normed, t * hidden, hidden);
     }
     kernels.matmul(weights.unembedding(), null, a.normed, 0, count, logits, logitsOff);
+    Stage.OUTPUT.requireFinite(logits, logitsOff, count * config.vocabSize(), config.vocabSize(), -1, pos0 + first);
   }
 
   private void rmsNorm(float[] x, float[] scale, float[] out, int n) {
