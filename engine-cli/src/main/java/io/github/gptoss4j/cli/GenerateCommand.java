@@ -13,12 +13,6 @@ import io.github.gptoss4j.generate.GptOss;
 import io.github.gptoss4j.generate.Stats;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -88,25 +82,8 @@ final class GenerateCommand implements Callable<Integer> {
     return text;
   }
 
-  private String readPromptFile() throws IOException {
-    String name = "--prompt-file " + promptFile;
-    byte[] bytes;
-    try {
-      bytes = promptFile.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(promptFile);
-    } catch (NoSuchFileException e) {
-      throw new CliException(name + ": no such file");
-    } catch (IOException e) {
-      throw new CliException(name + ": cannot read it: " + e.getMessage());
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new CliException(name + ": not UTF-8 text");
-    }
+  private String readPromptFile() {
+    return new InputFile(promptFile, "--prompt-file " + promptFile, InputFile.PROMPT_LIMIT).read();
   }
 
   static ObjectNode toJson(GenerationResult result) {

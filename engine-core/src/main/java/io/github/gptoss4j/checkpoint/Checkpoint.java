@@ -1,5 +1,7 @@
 package io.github.gptoss4j.checkpoint;
 
+import io.github.gptoss4j.CheckpointException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -27,6 +29,7 @@ import java.util.stream.Stream;
 public final class Checkpoint implements AutoCloseable {
   static final String INDEX = "model.safetensors.index.json";
   static final String CONFIG = "config.json";
+  private static final long SCAN_CHUNK = 64L << 20;
 
   /** How the tensors of a checkpoint are named. */
   public enum Layout {
@@ -231,6 +234,45 @@ public final class Checkpoint implements AutoCloseable {
       weights = WeightBinder.bind(this);
     }
     return weights;
+  }
+
+  /** Receives the number of bytes scanned so far and the total to scan. */
+  @FunctionalInterface
+  public interface ScanProgress {
+    /** Called after each chunk. */
+    void update(long done, long total);
+  }
+
+  /**
+   * Reads every tensor's values, as {@code inspect --check-tensors} does: NaN or infinity in a float tensor,
+   * or the E8M0 scale 255 in an MXFP4 scales tensor, would otherwise surface only as non-finite activations
+   * once a token reaches them.
+   *
+   * @return one line per tensor holding such a value, naming its file, the tensor and the first bad element
+   */
+  public List<String> scanValues(ScanProgress progress) {
+    long total = tensors.values().stream().mapToLong(TensorInfo::byteSize).sum();
+    long done = 0;
+    List<String> found = new ArrayList<>();
+    for (TensorInfo t : tensors.values()) {
+      ValueScan scan = ValueScan.of(t);
+      MemorySegment s = segment(t);
+      // Chunks of whole elements keep the progress moving through multi-gigabyte tensors.
+      for (long from = 0; from < t.byteSize(); from += SCAN_CHUNK) {
+        long to = Math.min(t.byteSize(), from + SCAN_CHUNK);
+        long bad = scan == null ? -1 : scan.firstInvalid(s, from, to);
+        done += to - from;
+        progress.update(done, total);
+        if (bad >= 0) {
+          found.add(t.file() + ": tensor '" + t.name() + "' (" + t.dtype() + " " + t.shape() + ") holds "
+              + scan.invalid() + " at element " + bad);
+          done += t.byteSize() - to;
+          break;
+        }
+      }
+    }
+    progress.update(total, total);
+    return found;
   }
 
   /** Unmaps every shard; views handed out earlier become unreadable. */

@@ -1,5 +1,7 @@
 package io.github.gptoss4j.checkpoint;
 
+import io.github.gptoss4j.CheckpointException;
+
 import io.github.gptoss4j.checkpoint.ModelWeights.Attention;
 import io.github.gptoss4j.checkpoint.ModelWeights.Expert;
 import io.github.gptoss4j.checkpoint.ModelWeights.Layer;
@@ -32,7 +34,6 @@ final class WeightBinder {
   private static final Set<Dtype> BYTE = Set.of(Dtype.U8);
   private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
   /** Tensor names of one MoE block. */
   private record MoeNames(String norm, String router, String routerBias, String upBlocks, String upScales,
@@ -73,9 +74,10 @@ final class WeightBinder {
           .append(checkpoint.directory()).append(": ").append(problems.size())
           .append(" problem(s) binding the weights of a ").append(c.numLayers()).append("-layer ")
           .append(checkpoint.layout()).append(" checkpoint:");
-      problems.stream().limit(MAX_LISTED).forEach(p -> sb.append("\n  - ").append(p));
+      // One line, like every error: problems separated by "; ".
+      sb.append(' ').append(String.join("; ", problems.subList(0, Math.min(MAX_LISTED, problems.size()))));
       if (problems.size() > MAX_LISTED) {
-        sb.append("\n  - ... and ").append(problems.size() - MAX_LISTED).append(" more");
+        sb.append("; ... and ").append(problems.size() - MAX_LISTED).append(" more");
       }
       throw new CheckpointException(sb.toString());
     }
@@ -208,21 +210,11 @@ final class WeightBinder {
    */
   private void rejectNanScales(TensorInfo scales) {
     fills.add(() -> {
-      MemorySegment s = checkpoint.segment(scales);
-      long n = s.byteSize();
-      long i = 0;
-      for (; i + 8 <= n; i += 8) {
-        long inverted = ~s.get(LONG, i); // a 0xFF byte becomes a zero byte
-        if (((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) != 0) {
-          break;
-        }
-      }
-      for (; i < n; i++) {
-        if (s.get(ValueLayout.JAVA_BYTE, i) == (byte) 0xFF) {
-          long perExpert = scales.numel() / scales.shape().getFirst();
-          throw new CheckpointException(scales.file() + ": tensor '" + scales.name() + "' holds the E8M0 scale 255"
-              + " (NaN in the MX spec) at element " + i + " (expert " + i / perExpert + ")");
-        }
+      long i = ValueScan.E8M0.firstInvalid(checkpoint.segment(scales), 0, scales.byteSize());
+      if (i >= 0) {
+        throw new CheckpointException(scales.file() + ": tensor '" + scales.name() + "' holds the E8M0 scale 255"
+            + " (NaN in the MX spec) at element " + i + " (expert " + i / (scales.numel() / scales.shape().getFirst())
+            + ")");
       }
     });
   }

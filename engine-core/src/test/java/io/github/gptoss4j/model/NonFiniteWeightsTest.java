@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gptoss4j.checkpoint.Checkpoint;
-import io.github.gptoss4j.checkpoint.CheckpointException;
+import io.github.gptoss4j.CheckpointException;
 import io.github.gptoss4j.checkpoint.Dtype;
 import io.github.gptoss4j.checkpoint.TensorInfo;
 import io.github.gptoss4j.kernels.Kernels;

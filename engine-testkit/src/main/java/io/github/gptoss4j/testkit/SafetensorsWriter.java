@@ -1,8 +1,9 @@
 package io.github.gptoss4j.testkit;
 
+import io.github.gptoss4j.CheckpointException;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.gptoss4j.checkpoint.CheckpointException;
 import io.github.gptoss4j.checkpoint.Dtype;
 import java.io.IOException;
 import java.nio.ByteBuffer;

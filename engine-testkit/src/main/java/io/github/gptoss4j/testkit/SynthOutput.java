@@ -1,6 +1,6 @@
 package io.github.gptoss4j.testkit;
 
-import io.github.gptoss4j.checkpoint.CheckpointException;
+import io.github.gptoss4j.CheckpointException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gptoss4j.checkpoint.Checkpoint;
-import io.github.gptoss4j.checkpoint.CheckpointException;
+import io.github.gptoss4j.CheckpointException;
 import io.github.gptoss4j.testkit.SyntheticCheckpoint.Options;
 import io.github.gptoss4j.testkit.SyntheticCheckpoint.Preset;
 import java.io.IOException;
