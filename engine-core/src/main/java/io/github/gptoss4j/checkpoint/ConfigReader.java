@@ -59,6 +59,10 @@ final class ConfigReader {
     List<LayerType> layerTypes = r.root.has("layer_types") ? r.layerTypes() : LayerType.alternating(layers);
     int maxPositions = r.optionalInteger("max_position_embeddings", DEFAULT_MAX_POSITIONS);
     Rope rope = r.hfRope(r.number("rope_theta"), maxPositions);
+    // experts_per_token (OpenAI's name) is accepted in place of num_experts_per_tok.
+    if (!r.root.has("num_experts_per_tok") && !r.root.has("experts_per_token")) {
+      throw new CheckpointException(file + ": missing required field 'num_experts_per_tok' (or 'experts_per_token')");
+    }
     int perToken = r.root.has("num_experts_per_tok") ? r.integer("num_experts_per_tok") : r.integer("experts_per_token");
     return r.config(layers, "num_local_experts", perToken, layerTypes, r.optionalNumber("rms_norm_eps", DEFAULT_EPS),
         rope, r.optionalNumber("swiglu_limit", DEFAULT_SWIGLU_LIMIT), maxPositions);
