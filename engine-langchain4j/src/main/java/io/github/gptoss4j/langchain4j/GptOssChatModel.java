@@ -64,7 +64,7 @@ public final class GptOssChatModel implements ChatModel {
      * The model, loading the checkpoint if no model built before loaded the same directory.
      *
      * @throws io.github.gptoss4j.generate.GenerationException if an option is invalid
-     * @throws io.github.gptoss4j.checkpoint.CheckpointException if the directory holds no valid checkpoint
+     * @throws io.github.gptoss4j.CheckpointException if the directory holds no valid checkpoint
      */
     public GptOssChatModel build() {
       return new GptOssChatModel(adapter());
