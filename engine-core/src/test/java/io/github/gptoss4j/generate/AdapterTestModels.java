@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * engine-core's test models, opened to the adapter tests of another package: a scripted model whose replies
- * are fixed Harmony text (so tool and JSON flows are deterministic), and a small random-weight checkpoint
- * with the real vocabulary (so the real forward pass runs).
+ * This package's test models, opened through engine-core's test-jar to the framework adapters' tests
+ * (engine-langchain4j, engine-spring-ai): a scripted model whose replies are fixed Harmony text (so tool and
+ * JSON flows are deterministic), and a small random-weight checkpoint with the real vocabulary (so the real
+ * forward pass runs).
  */
 public final class AdapterTestModels {
   private AdapterTestModels() {}
