@@ -59,6 +59,11 @@ public final class GptOssChatModel implements ChatModel {
     return new Builder();
   }
 
+  /** The loaded model this chat model generates with. */
+  public GptOss getModel() {
+    return model;
+  }
+
   /** The default options, which each prompt's options override. */
   @Override
   public GptOssChatOptions getDefaultOptions() {
