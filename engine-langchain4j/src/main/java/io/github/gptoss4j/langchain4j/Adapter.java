@@ -11,7 +11,6 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.internal.JsonSchemaElementUtils;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
@@ -19,6 +18,7 @@ import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
@@ -85,7 +85,8 @@ final class Adapter {
    * messages the conversation, tool specifications function tools.
    *
    * @throws GenerationException naming the message or parameter that cannot be expressed in Harmony
-   * @throws UnsupportedFeatureException for a LangChain4j feature this model does not offer
+   * @throws io.github.gptoss4j.structured.SchemaException if a tool's or the response format's JSON schema uses
+   *     a keyword constrained decoding does not support (the message names it)
    */
   GenerationRequest request(ChatRequest request) {
     GenerationRequest.Builder generation = GenerationRequest.builder();
@@ -165,22 +166,34 @@ final class Adapter {
     set(parameters.maxOutputTokens(), generation::maxTokens);
     parameters.stopSequences().forEach(generation::stopString);
     ToolChoice choice = parameters.toolChoice() == null ? ToolChoice.AUTO : parameters.toolChoice();
-    if (choice == ToolChoice.REQUIRED) {
-      throw new UnsupportedFeatureException("ToolChoice.REQUIRED is not supported by gptoss4j yet; use AUTO or NONE");
+    List<ToolSpecification> tools = choice == ToolChoice.NONE ? List.of() : parameters.toolSpecifications();
+    for (ToolSpecification tool : tools) {
+      generation.functionTool(tool.name(), tool.description() == null ? "" : tool.description(),
+          tool.parameters() == null ? null : schemaJson(tool.parameters()));
     }
-    if (choice == ToolChoice.AUTO) {
-      for (ToolSpecification tool : parameters.toolSpecifications()) {
-        generation.functionTool(tool.name(), tool.description() == null ? "" : tool.description(),
-            tool.parameters() == null ? null : schemaJson(tool.parameters()));
-      }
+    if (!tools.isEmpty()) {
+      // Either choice constrains the reply: calls name declared tools, with arguments valid under their schemas.
+      generation.toolChoice(choice == ToolChoice.REQUIRED
+          ? io.github.gptoss4j.generate.ToolChoice.required()
+          : io.github.gptoss4j.generate.ToolChoice.auto());
+    } else if (choice == ToolChoice.REQUIRED) {
+      throw new GenerationException("toolChoice is REQUIRED but the request has no tool specifications");
     }
-    responseFormat(parameters.responseFormat());
+    ResponseFormat format = parameters.responseFormat();
+    if (format != null && format.type() == ResponseFormatType.JSON) {
+      generation.responseFormat(responseFormat(format.jsonSchema()));
+    }
   }
 
-  private static void responseFormat(ResponseFormat format) {
-    if (format != null && format.type() == ResponseFormatType.JSON) {
-      throw new UnsupportedFeatureException("ResponseFormat JSON is not supported by gptoss4j yet; use TEXT");
+  /** LangChain4j's JSON response format as the library's: any JSON object, or JSON valid under the schema. */
+  private static io.github.gptoss4j.generate.ResponseFormat responseFormat(JsonSchema schema) {
+    if (schema == null) {
+      return io.github.gptoss4j.generate.ResponseFormat.json();
     }
+    String json = schemaJson(schema.rootElement());
+    return schema.name() == null
+        ? io.github.gptoss4j.generate.ResponseFormat.jsonSchema(json)
+        : io.github.gptoss4j.generate.ResponseFormat.jsonSchema(schema.name(), json);
   }
 
   private static <T> void set(T value, Consumer<T> setter) {

@@ -1,11 +1,13 @@
 package io.github.gptoss4j.langchain4j;
 
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.github.gptoss4j.generate.ChatSession;
 import io.github.gptoss4j.generate.GenerationResult;
+import java.util.Set;
 
 /**
  * A LangChain4j {@link ChatModel} that runs gpt-oss in this JVM:
@@ -33,6 +35,12 @@ public final class GptOssChatModel implements ChatModel {
   /** A builder; set {@code modelPath(...)} or {@code model(...)}. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** JSON-schema response formats: decoding is constrained so the answer always parses and validates. */
+  @Override
+  public Set<Capability> supportedCapabilities() {
+    return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
   }
 
   /** The builder's sampling defaults and model name; each request's parameters override them. */

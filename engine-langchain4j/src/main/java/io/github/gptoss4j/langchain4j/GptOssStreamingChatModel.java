@@ -1,6 +1,7 @@
 package io.github.gptoss4j.langchain4j;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
@@ -19,6 +20,7 @@ import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.generate.GenerationRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -43,6 +45,12 @@ public final class GptOssStreamingChatModel implements StreamingChatModel {
   /** A builder; set {@code modelPath(...)} or {@code model(...)}. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** JSON-schema response formats: decoding is constrained so the answer always parses and validates. */
+  @Override
+  public Set<Capability> supportedCapabilities() {
+    return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
   }
 
   /** The builder's sampling defaults and model name; each request's parameters override them. */

@@ -47,7 +47,7 @@ class AiServicesTest {
       + "<|start|>assistant<|channel|>commentary to=functions.currentWeather <|constrain|>json"
       + "<|message|>{\"city\":\"Paris\"}<|call|>";
   private static final String JSON_ANSWER =
-      "<|channel|>final<|message|>{\"city\":\"Paris\",\"celsius\":21,\"sky\":\"sunny\"}<|return|>";
+      "<|channel|>final <|constrain|>json<|message|>{\"city\":\"Paris\",\"celsius\":21,\"sky\":\"sunny\"}<|return|>";
 
   @Test
   void toolRoundTripIntoARecord() {

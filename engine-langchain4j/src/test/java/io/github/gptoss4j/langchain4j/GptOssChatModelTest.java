@@ -15,7 +15,6 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ToolChoice;
@@ -154,11 +153,9 @@ class GptOssChatModelTest {
         .messages(UserMessage.from("Hi")).topP(1.5).build()));
     assertTrue(temperature.getMessage().contains("top_p"), temperature.getMessage());
 
-    assertThrows(UnsupportedFeatureException.class, () -> model.chat(ChatRequest.builder()
-        .messages(UserMessage.from("Hi"))
-        .toolSpecifications(ToolSpecification.builder().name("f").description("F").build())
-        .toolChoice(ToolChoice.REQUIRED)
-        .build()));
+    GenerationException noTools = assertThrows(GenerationException.class, () -> model.chat(ChatRequest.builder()
+        .messages(UserMessage.from("Hi")).toolChoice(ToolChoice.REQUIRED).build()));
+    assertEquals("toolChoice is REQUIRED but the request has no tool specifications", noTools.getMessage());
   }
 
   @Test
