@@ -3,9 +3,11 @@ package io.github.gptoss4j.springai;
 import io.github.gptoss4j.generate.GenerationEvent.ToolCall;
 import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.generate.GenerationRequest;
+import io.github.gptoss4j.generate.ResponseFormat;
 import io.github.gptoss4j.generate.SamplingOptions;
 import io.github.gptoss4j.generate.Stats;
 import io.github.gptoss4j.generate.StopReason;
+import io.github.gptoss4j.generate.ToolChoice;
 import io.github.gptoss4j.harmony.Message;
 import io.github.gptoss4j.harmony.Role;
 import java.util.ArrayList;
@@ -42,6 +44,8 @@ final class PromptMapper {
    * system messages become the developer instructions, tool callbacks function tools.
    *
    * @throws GenerationException naming the message or option that cannot be expressed in Harmony
+   * @throws io.github.gptoss4j.structured.SchemaException if a tool's or the output's JSON schema uses a keyword
+   *     constrained decoding does not support (the message names it)
    */
   static GenerationRequest request(Prompt prompt, GptOssChatOptions options) {
     GenerationRequest.Builder generation = GenerationRequest.builder();
@@ -116,11 +120,17 @@ final class PromptMapper {
     if (options.getStopSequences() != null) {
       options.getStopSequences().forEach(generation::stopString);
     }
-    if (options.getToolCallbacks() != null) {
-      for (ToolCallback callback : options.getToolCallbacks()) {
-        ToolDefinition tool = callback.getToolDefinition();
-        generation.functionTool(tool.name(), tool.description(), tool.inputSchema());
-      }
+    List<ToolCallback> tools = options.getToolCallbacks() == null ? List.of() : options.getToolCallbacks();
+    for (ToolCallback callback : tools) {
+      ToolDefinition tool = callback.getToolDefinition();
+      generation.functionTool(tool.name(), tool.description(), tool.inputSchema());
+    }
+    if (!tools.isEmpty()) {
+      // Constrains the reply: calls name declared tools, with arguments valid under their input schemas.
+      generation.toolChoice(ToolChoice.auto());
+    }
+    if (options.getOutputSchema() != null) {
+      generation.responseFormat(ResponseFormat.jsonSchema(options.getOutputSchema()));
     }
   }
 

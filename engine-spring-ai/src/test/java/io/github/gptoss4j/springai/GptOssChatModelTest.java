@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.client.AdvisorParams;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.metadata.Usage;
@@ -139,6 +140,40 @@ class GptOssChatModelTest {
         + "<|message|>{\"city\":\"Paris\"}<|call|>"), prompts);
     assertTrue(prompts.contains("<|start|>functions.currentWeather to=assistant<|channel|>commentary<|message|>"
         + "{\"celsius\": 21, \"sky\": \"sunny\"}<|end|>"), prompts);
+  }
+
+  @Test
+  void nativeStructuredOutputSendsTheSchemaAndParsesTheAnswer() {
+    Scripted scripted = AdapterTestModels.scripted(
+        "<|channel|>final <|constrain|>json<|message|>{\"city\":\"Paris\",\"celsius\":21,\"sky\":\"sunny\"}<|return|>");
+
+    Forecast forecast = ChatClient.create(greedy(scripted.model()))
+        .prompt().user("Weather in Paris?").advisors(AdvisorParams.ENABLE_NATIVE_STRUCTURED_OUTPUT)
+        .call().entity(Forecast.class);
+
+    assertEquals(new Forecast("Paris", 21, "sunny"), forecast);
+    // The schema went to the library (shown to the model as a response format), not into the user's text.
+    String prompt = scripted.forwardedText();
+    assertTrue(prompt.contains("# Response Formats\n\n## response\n\n"), prompt);
+    assertTrue(prompt.contains("<|start|>user<|message|>Weather in Paris?<|end|>"), prompt);
+  }
+
+  /** Strings only: the schema of an {@code int} has no bounds, so random digits could overflow it. */
+  record Sky(String city, String sky) {}
+
+  @Test
+  void nativeStructuredOutputMakesRandomWeightsAnswerARecord() {
+    try (GptOss model = GptOss.load(AdapterTestModels.synthDir())) {
+      ChatClient chat = ChatClient.create(GptOssChatModel.builder()
+          .model(model)
+          .defaultOptions(GptOssChatOptions.builder().seed(5L).maxTokens(48).build())
+          .build());
+
+      Sky sky = chat.prompt().user("Weather in Paris?").advisors(AdvisorParams.ENABLE_NATIVE_STRUCTURED_OUTPUT)
+          .call().entity(Sky.class);
+
+      assertTrue(sky.city() != null && sky.sky() != null, sky.toString());
+    }
   }
 
   @Test
