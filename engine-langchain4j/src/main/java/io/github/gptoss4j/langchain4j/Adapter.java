@@ -147,10 +147,7 @@ final class Adapter {
     for (ToolExecutionRequest request : message.toolExecutionRequests()) {
       ToolCall call = new ToolCall(FUNCTIONS + request.name(), request.arguments(), JSON_CONTENT);
       calls.put(request.id(), call);
-      generation.message(Message.of(Role.ASSISTANT, call.arguments())
-          .withChannel("commentary")
-          .withRecipient(call.recipient())
-          .withContentType(call.contentType()));
+      generation.toolCall(call);
     }
   }
 

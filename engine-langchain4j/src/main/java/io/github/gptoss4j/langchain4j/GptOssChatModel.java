@@ -1,13 +1,10 @@
 package io.github.gptoss4j.langchain4j;
 
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.github.gptoss4j.generate.ChatSession;
 import io.github.gptoss4j.generate.GenerationResult;
-import java.util.Set;
 
 /**
  * A LangChain4j {@link ChatModel} that runs gpt-oss in this JVM:
@@ -25,28 +22,15 @@ import java.util.Set;
  * holds the answer, the reasoning as {@code thinking()} and the function calls as tool execution requests,
  * and its metadata is a {@link GptOssChatResponseMetadata}. Thread-safe: concurrent requests share the model.
  */
-public final class GptOssChatModel implements ChatModel {
-  private final Adapter adapter;
+public final class GptOssChatModel extends AdapterModel implements ChatModel {
 
   private GptOssChatModel(Adapter adapter) {
-    this.adapter = adapter;
+    super(adapter);
   }
 
   /** A builder; set {@code modelPath(...)} or {@code model(...)}. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** JSON-schema response formats: decoding is constrained so the answer always parses and validates. */
-  @Override
-  public Set<Capability> supportedCapabilities() {
-    return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
-  }
-
-  /** The builder's sampling defaults and model name; each request's parameters override them. */
-  @Override
-  public ChatRequestParameters defaultRequestParameters() {
-    return adapter.defaultParameters();
   }
 
   /**

@@ -1,9 +1,7 @@
 package io.github.gptoss4j.langchain4j;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
@@ -20,7 +18,6 @@ import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.generate.GenerationRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -33,30 +30,17 @@ import java.util.concurrent.Executor;
  * <p>{@code context.streamingHandle().cancel()} in a partial callback stops generation within one token; no
  * callback follows it.
  */
-public final class GptOssStreamingChatModel implements StreamingChatModel {
-  private final Adapter adapter;
+public final class GptOssStreamingChatModel extends AdapterModel implements StreamingChatModel {
   private final Executor executor;
 
   private GptOssStreamingChatModel(Adapter adapter, Executor executor) {
-    this.adapter = adapter;
+    super(adapter);
     this.executor = executor;
   }
 
   /** A builder; set {@code modelPath(...)} or {@code model(...)}. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** JSON-schema response formats: decoding is constrained so the answer always parses and validates. */
-  @Override
-  public Set<Capability> supportedCapabilities() {
-    return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
-  }
-
-  /** The builder's sampling defaults and model name; each request's parameters override them. */
-  @Override
-  public ChatRequestParameters defaultRequestParameters() {
-    return adapter.defaultParameters();
   }
 
   /**

@@ -99,10 +99,7 @@ final class PromptMapper {
     for (AssistantMessage.ToolCall request : message.getToolCalls()) {
       ToolCall call = new ToolCall(FUNCTIONS + request.name(), request.arguments(), JSON_CONTENT);
       calls.put(request.id(), call);
-      generation.message(Message.of(Role.ASSISTANT, call.arguments())
-          .withChannel("commentary")
-          .withRecipient(call.recipient())
-          .withContentType(call.contentType()));
+      generation.toolCall(call);
     }
   }
 
