@@ -1,0 +1,85 @@
+package io.github.gptoss4j.spark;
+
+import io.github.gptoss4j.checkpoint.CheckpointException;
+import io.github.gptoss4j.generate.ChatSession;
+import io.github.gptoss4j.generate.GenerationException;
+import io.github.gptoss4j.generate.GptOss;
+import io.github.gptoss4j.harmony.HarmonyException;
+import io.github.gptoss4j.model.ModelException;
+import io.github.gptoss4j.tokenizer.TokenizerException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskInterruptListener;
+
+/**
+ * Answers the rows of one Spark task, one after another, on this executor's shared model.
+ *
+ * <p>Every row gets a fresh session: reusing one would reuse the KV cache of the previous row's prompt
+ * prefix, which moves prefill block boundaries and so changes logits in the last float bits, and a row's
+ * answer must not depend on its neighbours. When Spark kills the task, the row being generated is cancelled
+ * within a token and the task ends with Spark's kill exception, so no cut-short answer is emitted.
+ */
+final class RowGenerator {
+  static final String JSON_SCHEMA_PENDING =
+      "jsonSchema is not supported yet: structured output is not in this gptoss4j build (see docs/spark.md)";
+
+  private final SparkGenerationOptions options;
+  private final TaskContext task;
+  private final AtomicReference<ChatSession> current = new AtomicReference<>();
+
+  /** A generator for {@code task}, or for no task (null: called outside Spark). */
+  RowGenerator(SparkGenerationOptions options, TaskContext task) {
+    this.options = options;
+    this.task = task;
+    if (task != null) {
+      task.addTaskInterruptListener((TaskInterruptListener) (context, reason) -> cancelCurrent());
+    }
+  }
+
+  /** Whether this generator belongs to {@code task}. */
+  boolean serves(TaskContext task) {
+    return this.task == task;
+  }
+
+  /**
+   * The answer to {@code prompt}, or an {@link Answer#failed} row naming why there is none (a null prompt, a
+   * prompt longer than the context, ...).
+   *
+   * @throws CheckpointException if the model cannot be loaded (or a {@link GenerationException} if its tokenizer
+   *     does not fit it): a task failure, not a row's error, as no row of this executor could be answered
+   * @throws org.apache.spark.TaskKilledException if Spark killed the task
+   */
+  Answer answer(String prompt) {
+    if (prompt == null) {
+      return Answer.failed("the prompt is null; expected a string");
+    }
+    if (options.jsonSchema() != null) {
+      return Answer.failed(JSON_SCHEMA_PENDING);
+    }
+    GptOss model = ExecutorModels.model(options);
+    try (ChatSession session = model.newSession()) {
+      current.set(session);
+      killIfInterrupted();
+      Answer answer = Answer.of(session.generate(options.request(prompt)));
+      killIfInterrupted();
+      return answer;
+    } catch (GenerationException | ModelException | HarmonyException | TokenizerException e) {
+      return Answer.failed(e.getMessage());
+    } finally {
+      current.set(null);
+    }
+  }
+
+  private void cancelCurrent() {
+    ChatSession session = current.get();
+    if (session != null) {
+      session.cancel();
+    }
+  }
+
+  private void killIfInterrupted() {
+    if (task != null) {
+      task.killTaskIfInterrupted();
+    }
+  }
+}
