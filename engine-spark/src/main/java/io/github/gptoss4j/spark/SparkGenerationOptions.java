@@ -23,6 +23,9 @@ import java.io.Serializable;
  * @param maxTokens most tokens generated per row; 0 means until the answer ends or the context is full
  * @param temperature sampling temperature; 0 is greedy
  * @param seed the sampler's seed for every row
+ * @param replyChannel the channel every reply is opened on, or null (default) to let the model write the
+ *     reply's header itself, reasoning first; {@code final} skips the reasoning, and is what a model that does
+ *     not write Harmony headers needs (one with random weights, like the demo)
  * @param jsonSchema a JSON schema the answer must follow, or null; structured output is not in this build
  *     yet, so a job that sets one gets an {@code error} on every row (see docs/spark.md)
  * @param threads kernel threads of each executor's model; 0 means the executor JVM's default (all its
@@ -36,6 +39,7 @@ public record SparkGenerationOptions(
     int maxTokens,
     double temperature,
     long seed,
+    String replyChannel,
     String jsonSchema,
     int threads,
     Precision precision)
@@ -56,6 +60,9 @@ public record SparkGenerationOptions(
     }
     if (jsonSchema != null && jsonSchema.isBlank()) {
       throw new GenerationException("jsonSchema must be a JSON schema or null, got a blank string");
+    }
+    if (replyChannel != null) {
+      GenerationRequest.builder().replyChannel(replyChannel);
     }
     modelOptions(threads, precision);
     samplingOptions(temperature, seed);
@@ -84,6 +91,9 @@ public record SparkGenerationOptions(
     if (maxTokens > 0) {
       request.maxTokens(maxTokens);
     }
+    if (replyChannel != null) {
+      request.replyChannel(replyChannel);
+    }
     return request.build();
   }
 
@@ -101,7 +111,7 @@ public record SparkGenerationOptions(
 
   /**
    * Collects options. Defaults: no system prompt, Harmony's reasoning effort, no token limit, temperature 1,
-   * seed 0, no JSON schema, the executor's default kernel threads, {@link Precision#EXACT}. The model path has
+   * seed 0, the model writes the reply's header, no JSON schema, the executor's default kernel threads, {@link Precision#EXACT}. The model path has
    * no default.
    */
   public static final class Builder {
@@ -111,6 +121,7 @@ public record SparkGenerationOptions(
     private int maxTokens;
     private double temperature = 1.0;
     private long seed;
+    private String replyChannel;
     private String jsonSchema;
     private int threads;
     private Precision precision = Precision.EXACT;
@@ -153,6 +164,12 @@ public record SparkGenerationOptions(
       return this;
     }
 
+    /** See {@link SparkGenerationOptions#replyChannel()}. */
+    public Builder replyChannel(String value) {
+      replyChannel = value;
+      return this;
+    }
+
     /** See {@link SparkGenerationOptions#jsonSchema()}. */
     public Builder jsonSchema(String value) {
       jsonSchema = value;
@@ -178,7 +195,8 @@ public record SparkGenerationOptions(
      */
     public SparkGenerationOptions build() {
       return new SparkGenerationOptions(
-          modelPath, systemPrompt, reasoningEffort, maxTokens, temperature, seed, jsonSchema, threads, precision);
+          modelPath, systemPrompt, reasoningEffort, maxTokens, temperature, seed, replyChannel, jsonSchema, threads,
+          precision);
     }
   }
 }
