@@ -1,7 +1,7 @@
 package io.github.gptoss4j.cli;
 
 import io.github.gptoss4j.checkpoint.Checkpoint;
-import io.github.gptoss4j.checkpoint.CheckpointException;
+import io.github.gptoss4j.CheckpointException;
 import io.github.gptoss4j.checkpoint.Dtype;
 import io.github.gptoss4j.checkpoint.GptOssConfig;
 import io.github.gptoss4j.checkpoint.TensorInfo;

@@ -2,8 +2,8 @@ package io.github.gptoss4j.cli;
 
 import io.github.gptoss4j.checkpoint.Checkpoint;
 import io.github.gptoss4j.kernels.Kernels;
-import io.github.gptoss4j.kernels.Precision;
-import io.github.gptoss4j.kernels.KvType;
+import io.github.gptoss4j.Precision;
+import io.github.gptoss4j.KvType;
 import io.github.gptoss4j.model.Sequence;
 import io.github.gptoss4j.model.Transformer;
 import java.io.BufferedOutputStream;

@@ -1,7 +1,7 @@
 package io.github.gptoss4j.cli;
 
 import io.github.gptoss4j.generate.GptOss;
-import io.github.gptoss4j.kernels.Precision;
+import io.github.gptoss4j.Precision;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

@@ -2,7 +2,7 @@ package io.github.gptoss4j.cli;
 
 import io.github.gptoss4j.kernels.KernelProvider;
 import io.github.gptoss4j.kernels.Kernels;
-import io.github.gptoss4j.kernels.Precision;
+import io.github.gptoss4j.Precision;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -1,5 +1,7 @@
 package io.github.gptoss4j.checkpoint;
 
+import io.github.gptoss4j.CheckpointException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.lang.foreign.Arena;

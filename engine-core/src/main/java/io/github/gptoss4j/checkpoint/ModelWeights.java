@@ -2,7 +2,7 @@ package io.github.gptoss4j.checkpoint;
 
 import io.github.gptoss4j.kernels.Bf16Matrix;
 import io.github.gptoss4j.kernels.Mxfp4Matrix;
-import io.github.gptoss4j.kernels.Precision;
+import io.github.gptoss4j.Precision;
 import io.github.gptoss4j.kernels.Q8Matrix;
 import io.github.gptoss4j.kernels.WeightMatrix;
 import java.lang.foreign.Arena;
@@ -35,7 +35,7 @@ public record ModelWeights(
 
   /**
    * These weights with the attention projections (q, k, v, o) and the unembedding repacked into {@link
-   * Q8Matrix} blocks allocated from {@code arena}, for {@link io.github.gptoss4j.kernels.Precision#INT8}: 1.125
+   * Q8Matrix} blocks allocated from {@code arena}, for {@link io.github.gptoss4j.Precision#INT8}: 1.125
    * instead of 2 bytes per weight read per token. The router (small, and it decides the experts) and the
    * embedding (one row read per token) stay as they are. Layers are repacked in parallel; each source matrix's
    * mapped pages are released once repacked, so they stop counting towards the process's resident memory.

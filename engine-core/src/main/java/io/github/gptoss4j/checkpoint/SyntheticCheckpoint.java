@@ -1,5 +1,7 @@
 package io.github.gptoss4j.checkpoint;
 
+import io.github.gptoss4j.CheckpointException;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gptoss4j.checkpoint.GptOssConfig.Rope;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.github.gptoss4j.checkpoint;
 
+import io.github.gptoss4j.CheckpointException;
+
 import io.github.gptoss4j.checkpoint.ModelWeights.Attention;
 import io.github.gptoss4j.checkpoint.ModelWeights.Expert;
 import io.github.gptoss4j.checkpoint.ModelWeights.Layer;

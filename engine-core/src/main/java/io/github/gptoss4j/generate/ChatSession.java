@@ -5,16 +5,8 @@ import io.github.gptoss4j.generate.GenerationEvent.FinalDelta;
 import io.github.gptoss4j.generate.GenerationEvent.ReasoningDelta;
 import io.github.gptoss4j.generate.GenerationEvent.TokenEvent;
 import io.github.gptoss4j.generate.GenerationEvent.ToolCall;
-import io.github.gptoss4j.harmony.Conversation;
-import io.github.gptoss4j.harmony.DeveloperContent;
-import io.github.gptoss4j.harmony.HarmonyException;
 import io.github.gptoss4j.harmony.Message;
-import io.github.gptoss4j.harmony.Role;
-import io.github.gptoss4j.harmony.SystemContent;
-import io.github.gptoss4j.harmony.ToolNamespaceConfig;
-import io.github.gptoss4j.tokenizer.Tokenizer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -38,18 +30,13 @@ import java.util.stream.StreamSupport;
  */
 public final class ChatSession implements AutoCloseable {
   private final GptOss model;
-  private final Decoder decoder;
-  private final int completionSuffixLength;
+  private final PrefixCache cache;
   private final List<Message> history = new ArrayList<>();
-  // The tokens the decoder's KV cache holds: cachedTokens[0, cachedCount).
-  private int[] cachedTokens = new int[256];
-  private int cachedCount;
   private final AtomicReference<Generation> running = new AtomicReference<>();
 
   ChatSession(GptOss model, Decoder decoder) {
     this.model = model;
-    this.decoder = decoder;
-    this.completionSuffixLength = 1 + model.harmony().tokenizer().encodeOrdinary(Role.ASSISTANT.value()).length;
+    this.cache = new PrefixCache(decoder);
   }
 
   /**
@@ -65,7 +52,7 @@ public final class ChatSession implements AutoCloseable {
     }
     Generation generation = start(request);
     try {
-      while (generation.step()) {
+      while (step(generation)) {
         GenerationEvent event;
         while ((event = generation.poll()) != null) {
           listener.accept(event);
@@ -78,11 +65,31 @@ public final class ChatSession implements AutoCloseable {
   }
 
   /** Ends a generation its consumer gave up on, as a cancellation, so the session stays consistent. */
-  private static void stop(Generation generation) {
+  private void stop(Generation generation) {
     generation.cancel();
-    while (generation.step()) {
+    while (step(generation)) {
       // runs to the cancellation point
     }
+  }
+
+  /**
+   * Runs one step of {@code generation}; once it has ended, its conversation becomes this session's history
+   * and the session is free for the next call.
+   */
+  private boolean step(Generation generation) {
+    boolean more;
+    try {
+      more = generation.step();
+    } catch (RuntimeException e) {
+      running.compareAndSet(generation, null);
+      throw e;
+    }
+    if (generation.isDone() && running.get() == generation) {
+      history.clear();
+      history.addAll(generation.conversation());
+      running.set(null);
+    }
+    return more;
   }
 
   /**
@@ -97,7 +104,7 @@ public final class ChatSession implements AutoCloseable {
         new Iterator<>() {
           @Override
           public boolean hasNext() {
-            while (generation.peek() == null && generation.step()) {
+            while (generation.peek() == null && step(generation)) {
               // each step queues the events of one prefill block or one token
             }
             return generation.peek() != null;
@@ -127,7 +134,7 @@ public final class ChatSession implements AutoCloseable {
     List<Integer> tokens = new ArrayList<>();
     Done[] done = new Done[1];
     Generation generation = start(request);
-    while (generation.step()) {
+    while (step(generation)) {
       GenerationEvent event;
       while ((event = generation.poll()) != null) {
         switch (event) {
@@ -179,7 +186,13 @@ public final class ChatSession implements AutoCloseable {
     if (running.get() != null) {
       throw new GenerationException("cannot close a session while it is generating; cancel() it and let it finish");
     }
-    decoder.close();
+    cache.close();
+  }
+
+  private void checkToken(String what, int id) {
+    if (id >= model.vocabSize()) {
+      throw new GenerationException(what + " " + id + " is outside the vocabulary of " + model.vocabSize() + " tokens");
+    }
   }
 
   private Generation start(GenerationRequest request) {
@@ -187,23 +200,25 @@ public final class ChatSession implements AutoCloseable {
       throw new GenerationException("request must not be null");
     }
     for (int id : request.stopTokenIds()) {
-      if (id >= model.vocabSize()) {
-        throw new GenerationException(
-            "stop token id " + id + " is outside the vocabulary of " + model.vocabSize() + " tokens");
-      }
+      checkToken("stop token id", id);
     }
-    Generation generation = new Generation(this, request);
-    if (!running.compareAndSet(null, generation)) {
-      throw new GenerationException("this session is already generating; use one session per concurrent conversation");
+    for (int id : request.logitBias().keySet()) {
+      checkToken("logit bias token id", id);
     }
     List<Message> messages =
         new ArrayList<>(request.conversation() == null ? history : request.conversation().messages());
     messages.addAll(request.messages());
+    PromptRenderer renderer = model.renderer();
+    Generation generation =
+        new Generation(request, messages, renderer, cache, model.harmony(), model.kernels(), model.vocabSize());
+    if (!running.compareAndSet(null, generation)) {
+      throw new GenerationException("this session is already generating; use one session per concurrent conversation");
+    }
     int[] prompt;
     int budget;
     try {
-      prompt = render(request, messages);
-      budget = checkFits(prompt.length, request.maxTokens());
+      prompt = renderer.render(request, messages);
+      budget = renderer.checkFits(prompt.length, request.maxTokens());
     } catch (RuntimeException e) {
       running.set(null); // refused before any work: the session is as it was
       throw e;
@@ -211,141 +226,12 @@ public final class ChatSession implements AutoCloseable {
     try {
       generation.begin(prompt, budget);
     } catch (RuntimeException e) {
-      failed(generation);
+      cache.invalidate();
+      running.set(null);
       throw e;
     }
     history.clear();
     history.addAll(messages);
     return generation;
-  }
-
-  /** The tokens available for the reply, after checking prompt + maxTokens fit the context. */
-  int checkFits(int promptTokens, int maxTokens) {
-    int limit = model.contextLimit();
-    if (maxTokens == 0) {
-      if (promptTokens >= limit) {
-        throw new GenerationException(
-            "the prompt of " + promptTokens + " tokens leaves no room for a reply within the context limit of "
-                + limit + " tokens (" + model.contextLimitReason() + ")");
-      }
-      return limit - promptTokens;
-    }
-    if ((long) promptTokens + maxTokens > limit) {
-      throw new GenerationException(
-          "the prompt of " + promptTokens + " tokens plus maxTokens " + maxTokens + " exceeds the context limit of "
-              + limit + " tokens (" + model.contextLimitReason() + ")");
-    }
-    return maxTokens;
-  }
-
-  /** The prompt for the conversation {@code messages} under {@code request}'s system and developer settings. */
-  int[] render(GenerationRequest request, List<Message> messages) {
-    List<Message> all = new ArrayList<>();
-    if (messages.stream().noneMatch(m -> m.author().role() == Role.SYSTEM)) {
-      SystemContent system = SystemContent.defaults();
-      if (request.reasoningEffort() != null) {
-        system = system.withReasoningEffort(request.reasoningEffort());
-      }
-      if (request.browser() != null) {
-        system = system.withTools(ToolNamespaceConfig.browser());
-      }
-      if (request.python() != null) {
-        system = system.withTools(ToolNamespaceConfig.python());
-      }
-      all.add(Message.of(Role.SYSTEM, system));
-    }
-    boolean wantsDeveloper = request.instructions() != null || !request.functionTools().isEmpty();
-    if (wantsDeveloper && messages.stream().noneMatch(m -> m.author().role() == Role.DEVELOPER)) {
-      DeveloperContent developer = DeveloperContent.empty();
-      if (request.instructions() != null) {
-        developer = developer.withInstructions(request.instructions());
-      }
-      if (!request.functionTools().isEmpty()) {
-        developer = developer.withFunctionTools(request.functionTools());
-      }
-      all.add(Message.of(Role.DEVELOPER, developer));
-    }
-    all.addAll(messages);
-    int[] prompt;
-    try {
-      prompt = model.harmony().renderConversationForCompletion(new Conversation(all), Role.ASSISTANT);
-    } catch (HarmonyException e) {
-      throw new GenerationException("cannot render the conversation in Harmony: " + e.getMessage());
-    }
-    int[] opening = replyOpening(request);
-    int[] full = Arrays.copyOf(prompt, prompt.length + opening.length);
-    System.arraycopy(opening, 0, full, prompt.length, opening.length);
-    return full;
-  }
-
-  /** The header tokens after {@code <|start|>assistant} that open the reply on the request's reply channel. */
-  int[] replyOpening(GenerationRequest request) {
-    if (request.replyChannel() == null) {
-      return new int[0];
-    }
-    Tokenizer tokenizer = model.harmony().tokenizer();
-    int[] channel = tokenizer.encodeOrdinary(request.replyChannel());
-    int[] opening = new int[channel.length + 2];
-    opening[0] = tokenizer.specialTokenId("<|channel|>");
-    System.arraycopy(channel, 0, opening, 1, channel.length);
-    opening[opening.length - 1] = tokenizer.specialTokenId("<|message|>");
-    return opening;
-  }
-
-  /**
-   * Brings the cache to the longest prefix of {@code prompt} it can keep (always leaving at least one prompt
-   * token to run, for its logits) and returns its length.
-   */
-  int reuse(int[] prompt) {
-    int common = Arrays.mismatch(cachedTokens, 0, cachedCount, prompt, 0, prompt.length);
-    if (common < 0) {
-      common = prompt.length; // identical
-    }
-    common = Math.min(common, prompt.length - 1);
-    cachedCount = decoder.position() == common ? common : decoder.backTo(common);
-    return cachedCount;
-  }
-
-  /** Tokens of the {@code <|start|>assistant} that ends every prompt. */
-  int completionSuffixLength() {
-    return completionSuffixLength;
-  }
-
-  /** Records that the cache now also holds {@code tokens[off, off + n)}. */
-  void cached(int[] tokens, int off, int n) {
-    if (cachedCount + n > cachedTokens.length) {
-      cachedTokens = Arrays.copyOf(cachedTokens, Math.max(2 * cachedTokens.length, cachedCount + n));
-    }
-    System.arraycopy(tokens, off, cachedTokens, cachedCount, n);
-    cachedCount += n;
-  }
-
-  /** Called when a generation ends: the reply joins the conversation. */
-  void finished(Generation generation, List<Message> reply) {
-    history.addAll(reply);
-    running.compareAndSet(generation, null);
-  }
-
-  /** Called when a generation fails: the cache's content is unknown, so nothing of it is reused. */
-  void failed(Generation generation) {
-    cachedCount = 0;
-    decoder.backTo(0);
-    running.compareAndSet(generation, null);
-  }
-
-  void addToHistory(Message message) {
-    history.add(message);
-  }
-
-  List<Message> history() {
-    return history;
-  }
-
-  Decoder decoder() {
-    return decoder;
-  }
-
-  GptOss model() {
-    return model;
   }
 }

@@ -15,9 +15,11 @@ interface Decoder extends AutoCloseable {
   /**
    * Runs {@code tokens[off, off + n)} at the next positions.
    *
-   * @param logits receives the last token's logits ({@code vocab} floats), or null when none are needed
+   * @param logits receives the last token's logits ({@code vocab} floats), or with {@code everyPosition} the
+   *     logits of each of the n positions one after the other ({@code n · vocab} floats, as speculative
+   *     verification needs them); null when none are needed
    */
-  void forward(int[] tokens, int off, int n, float[] logits);
+  void forward(int[] tokens, int off, int n, float[] logits, boolean everyPosition);
 
   /**
    * Remembers the current position as one {@link #backTo} may return to even when truncation cannot; valid

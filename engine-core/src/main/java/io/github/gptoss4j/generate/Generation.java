@@ -9,34 +9,47 @@ import io.github.gptoss4j.generate.GenerationEvent.ToolCall;
 import io.github.gptoss4j.harmony.HarmonyEncoding;
 import io.github.gptoss4j.harmony.Message;
 import io.github.gptoss4j.harmony.TextContent;
+import io.github.gptoss4j.kernels.Kernels;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * One {@link ChatSession} call, run one step at a time so callbacks and pull-based streams share it: a step
- * prefills one block of the prompt or generates one token, and queues the events it caused. Cancellation and
- * the timeout are checked before every step.
+ * The decode loop of one {@link ChatSession} call, run one step at a time so callbacks and pull-based streams
+ * share it: a step prefills one block of the prompt or generates one token, and queues the events it caused.
+ * It uses the session's {@link PromptRenderer} (for tool rounds) and {@link PrefixCache}, and never the
+ * session itself. A token is chosen in stages: the model's logits, the logits processors (logit bias,
+ * penalties, the request's own), the {@link Sampler}. Cancellation and the timeout are checked before every
+ * step.
  */
 final class Generation {
-  private final ChatSession session;
   private final GenerationRequest request;
-  private final Decoder decoder;
-  private final HarmonyEncoding harmony;
+  private final PromptRenderer renderer;
+  private final PrefixCache cache;
+  private final Kernels kernels;
   private final int vocab;
   private final int returnToken;
   private final int callToken;
+  private final HarmonyEncoding harmony;
   private final Sampler sampler;
+  private final List<LogitsProcessor> processors;
+  private final TokenContext context = new Context();
   private final long startNanos = System.nanoTime();
   private final long deadlineNanos;
   private final ArrayDeque<GenerationEvent> queue = new ArrayDeque<>();
   private final float[] logits;
+  // The processors' working copy, so that log-probabilities describe the model's own distribution.
+  private final float[] processed;
   private final int[] one = new int[1];
   private final int[] replyOpening;
+  private final List<Message> conversation;
   private final List<Message> reply = new ArrayList<>();
   private volatile boolean cancelled;
   private boolean done;
 
+  private int[] generatedTokens = new int[64];
   private int generated;
 
   // The current round: one prompt and the reply to it.
@@ -59,19 +72,53 @@ final class Generation {
   private int prefillTokens;
   private int decodeSteps;
 
-  Generation(ChatSession session, GenerationRequest request) {
-    this.session = session;
+  /**
+   * A generation of the reply to {@code conversation} (the session's messages and the request's), which it
+   * extends with the reply and any tool rounds.
+   */
+  Generation(
+      GenerationRequest request,
+      List<Message> conversation,
+      PromptRenderer renderer,
+      PrefixCache cache,
+      HarmonyEncoding harmony,
+      Kernels kernels,
+      int vocab) {
     this.request = request;
-    this.decoder = session.decoder();
-    this.harmony = session.model().harmony();
-    this.vocab = session.model().vocabSize();
+    this.conversation = new ArrayList<>(conversation);
+    this.renderer = renderer;
+    this.cache = cache;
+    this.harmony = harmony;
+    this.kernels = kernels;
+    this.vocab = vocab;
     int[] actions = harmony.stopTokensForAssistantActions();
     this.returnToken = actions[0];
     this.callToken = actions[1];
-    this.sampler = new Sampler(request.sampling());
+    this.sampler = new Sampler(request.sampling(), kernels);
+    this.processors = processors(request, harmony);
     this.deadlineNanos = request.timeout() == null ? Long.MAX_VALUE : startNanos + request.timeout().toNanos();
     this.logits = new float[vocab];
-    this.replyOpening = session.replyOpening(request);
+    this.processed = processors.isEmpty() ? null : new float[vocab];
+    this.replyOpening = renderer.replyOpening(request);
+  }
+
+  /** The chain between the logits and the sampler: logit bias, penalties, then the request's processors. */
+  private static List<LogitsProcessor> processors(GenerationRequest request, HarmonyEncoding harmony) {
+    List<LogitsProcessor> chain = new ArrayList<>();
+    if (!request.logitBias().isEmpty()) {
+      chain.add(new LogitBias(request.logitBias()));
+    }
+    if (request.sampling().penalizes()) {
+      chain.add(new Penalties(request.sampling()));
+    }
+    for (LogitsProcessor.Factory factory : request.logitsProcessors()) {
+      LogitsProcessor processor = factory.create(harmony);
+      if (processor == null) {
+        throw new GenerationException("a logits processor factory returned null; expected a processor");
+      }
+      chain.add(processor);
+    }
+    return List.copyOf(chain);
   }
 
   /**
@@ -80,10 +127,10 @@ final class Generation {
    */
   void begin(int[] tokens, int budget) {
     prompt = tokens;
-    markAt = tokens.length - session.completionSuffixLength() - replyOpening.length;
+    markAt = tokens.length - renderer.completionSuffixLength() - replyOpening.length;
     roundBudget = budget;
     roundStart = generated;
-    cachedTokens = session.reuse(tokens);
+    cachedTokens = cache.reuse(tokens);
     prefilled = cachedTokens;
     parser = new ReplyParser(harmony, this::route, replyOpening);
     stops = new StopStrings(request.stopStrings());
@@ -99,6 +146,16 @@ final class Generation {
 
   GenerationEvent peek() {
     return queue.peek();
+  }
+
+  /** Whether the generation has ended (its {@link Done} is queued) or failed. */
+  boolean isDone() {
+    return done;
+  }
+
+  /** The conversation with the reply (and any tool rounds) appended: the session's next history. */
+  List<Message> conversation() {
+    return List.copyOf(conversation);
   }
 
   List<Message> replyMessages() {
@@ -122,7 +179,7 @@ final class Generation {
       return true;
     } catch (RuntimeException e) {
       done = true;
-      session.failed(this);
+      cache.invalidate();
       throw e;
     }
   }
@@ -133,33 +190,31 @@ final class Generation {
 
   private void prefillBlock() {
     long t0 = System.nanoTime();
-    int end = Math.min(prefilled + decoder.maxBlock(), prompt.length);
+    int end = Math.min(prefilled + cache.maxBlock(), prompt.length);
     if (prefilled < markAt && markAt < end) {
       end = markAt;
     }
     int n = end - prefilled;
-    decoder.forward(prompt, prefilled, n, end == prompt.length ? logits : null);
-    session.cached(prompt, prefilled, n);
+    cache.forward(prompt, prefilled, n, end == prompt.length ? logits : null);
     prefilled = end;
     prefillTokens += n;
     if (end == markAt) {
       // The next turn's prompt shares everything before this turn's "<|start|>assistant" (it differs after
       // it when earlier reasoning is dropped), even when the sliding window cannot truncate back that far.
-      decoder.mark();
+      cache.mark();
     }
     prefillNanos += System.nanoTime() - t0;
   }
 
   private void decodeToken() {
     long t0 = System.nanoTime();
-    int token = sampler.sample(logits, 0, vocab);
+    int token = sampler.sample(scores(), 0, vocab);
     if (firstTokenNanos < 0) {
       firstTokenNanos = System.nanoTime() - startNanos;
     }
     int topN = request.sampling().logprobs();
-    queue.add(new TokenEvent(token, topN > 0 ? TokenLogprobs.of(logits, 0, vocab, token, topN) : null));
-    generated++;
-    sampler.accept(token);
+    queue.add(new TokenEvent(token, topN > 0 ? TokenLogprobs.of(kernels, logits, 0, vocab, token, topN) : null));
+    record(token);
     StopReason stop = null;
     if (request.isStopToken(token)) {
       stop = StopReason.STOP_TOKEN;
@@ -177,13 +232,31 @@ final class Generation {
     }
     if (stop == null) {
       one[0] = token;
-      decoder.forward(one, 0, 1, logits);
-      session.cached(one, 0, 1);
+      cache.forward(one, 0, 1, logits);
       decodeSteps++;
       decodeNanos += System.nanoTime() - t0;
     } else {
       finish(stop);
     }
+  }
+
+  /** The next token's logits after the processors (the model's own when there are none). */
+  private float[] scores() {
+    if (processors.isEmpty()) {
+      return logits;
+    }
+    System.arraycopy(logits, 0, processed, 0, vocab);
+    for (LogitsProcessor processor : processors) {
+      processor.process(context, processed);
+    }
+    return processed;
+  }
+
+  private void record(int token) {
+    if (generated == generatedTokens.length) {
+      generatedTokens = Arrays.copyOf(generatedTokens, 2 * generated);
+    }
+    generatedTokens[generated++] = token;
   }
 
   /** Passes the parser's events on, filtering final text through the stop strings. */
@@ -224,19 +297,19 @@ final class Generation {
           List.of(new TextContent(finalOfMessage.toString()))));
     }
     reply.addAll(messages);
+    conversation.addAll(messages);
     ToolHandler handler = reason == StopReason.TOOL_CALL ? request.handlerFor(lastCall.recipient()) : null;
     boolean tokensLeft = request.maxTokens() == 0 || generated < request.maxTokens();
     if (handler != null && toolRounds < GenerationRequest.MAX_AUTO_TOOL_ROUNDS && tokensLeft) {
-      runTool(handler, messages);
+      runTool(handler);
       return;
     }
     done = true;
-    session.finished(this, messages);
     queue.add(new Done(reason, stats()));
   }
 
-  /** Runs a built-in tool, adds its call and result to the conversation and starts the next round. */
-  private void runTool(ToolHandler handler, List<Message> messages) {
+  /** Runs a built-in tool, adds its result to the conversation and starts the next round. */
+  private void runTool(ToolHandler handler) {
     ToolCall call = lastCall;
     String output;
     try {
@@ -247,12 +320,11 @@ final class Generation {
     if (output == null) {
       throw new GenerationException("the handler of tool " + call.recipient() + " returned null; expected its output text");
     }
-    messages.forEach(session::addToHistory);
-    session.addToHistory(GenerationRequest.Builder.toolMessage(call.recipient(), output));
+    conversation.add(GenerationRequest.Builder.toolMessage(call.recipient(), output));
     toolRounds++;
     lastCall = null;
-    int[] next = session.render(request, session.history());
-    begin(next, session.checkFits(next.length, request.maxTokens() == 0 ? 0 : request.maxTokens() - generated));
+    int[] next = renderer.render(request, conversation);
+    begin(next, renderer.checkFits(next.length, request.maxTokens() == 0 ? 0 : request.maxTokens() - generated));
   }
 
   private Stats stats() {
@@ -268,5 +340,40 @@ final class Generation {
 
   private static double perSecond(int tokens, long nanos) {
     return tokens == 0 || nanos == 0 ? 0 : tokens * 1e9 / nanos;
+  }
+
+  /** The processors' view: the tokens generated so far and the current reply with its opening. */
+  private final class Context implements TokenContext {
+    @Override
+    public int vocabSize() {
+      return vocab;
+    }
+
+    @Override
+    public int generatedCount() {
+      return generated;
+    }
+
+    @Override
+    public int generated(int i) {
+      Objects.checkIndex(i, generated);
+      return generatedTokens[i];
+    }
+
+    @Override
+    public int replyLength() {
+      return replyOpening.length + generated - roundStart;
+    }
+
+    @Override
+    public int replyToken(int i) {
+      Objects.checkIndex(i, replyLength());
+      return i < replyOpening.length ? replyOpening[i] : generatedTokens[roundStart + i - replyOpening.length];
+    }
+
+    @Override
+    public int remainingTokens() {
+      return roundBudget - (generated - roundStart);
+    }
   }
 }

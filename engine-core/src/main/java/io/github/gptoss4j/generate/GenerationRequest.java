@@ -51,6 +51,8 @@ public final class GenerationRequest {
   private final SamplingOptions sampling;
   private final Duration timeout;
   private final String replyChannel;
+  private final Map<Integer, Float> logitBias;
+  private final List<LogitsProcessor.Factory> logitsProcessors;
 
   private GenerationRequest(Builder b) {
     this.messages = List.copyOf(b.messages);
@@ -66,6 +68,8 @@ public final class GenerationRequest {
     this.sampling = b.sampling;
     this.timeout = b.timeout;
     this.replyChannel = b.replyChannel;
+    this.logitBias = Map.copyOf(b.logitBias);
+    this.logitsProcessors = List.copyOf(b.logitsProcessors);
   }
 
   /** A builder with the defaults listed on {@link Builder}. */
@@ -93,6 +97,8 @@ public final class GenerationRequest {
     b.sampling = sampling;
     b.timeout = timeout;
     b.replyChannel = replyChannel;
+    b.logitBias.putAll(logitBias);
+    b.logitsProcessors.addAll(logitsProcessors);
     return b;
   }
 
@@ -166,6 +172,19 @@ public final class GenerationRequest {
     return replyChannel;
   }
 
+  /** Bias added to the logits of tokens at every step, by token id (OpenAI's {@code logit_bias}). */
+  public Map<Integer, Float> logitBias() {
+    return logitBias;
+  }
+
+  /**
+   * The request's own logits processors, in the order they run: after the logit bias and the penalties, before
+   * the sampler (see {@link LogitsProcessor}).
+   */
+  public List<LogitsProcessor.Factory> logitsProcessors() {
+    return logitsProcessors;
+  }
+
   boolean isStopToken(int token) {
     for (int id : stopTokenIds) {
       if (id == token) {
@@ -193,6 +212,7 @@ public final class GenerationRequest {
    */
   public static final class Builder {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final double MAX_LOGIT_BIAS = 100;
 
     private final List<Message> messages = new ArrayList<>();
     private Conversation conversation;
@@ -207,6 +227,8 @@ public final class GenerationRequest {
     private SamplingOptions sampling = SamplingOptions.builder().build();
     private Duration timeout;
     private String replyChannel;
+    private final Map<Integer, Float> logitBias = new LinkedHashMap<>();
+    private final List<LogitsProcessor.Factory> logitsProcessors = new ArrayList<>();
 
     private Builder() {}
 
@@ -322,6 +344,30 @@ public final class GenerationRequest {
         throw new GenerationException("stop token id must be >= 0, got " + id);
       }
       stopTokenIds.add(id);
+      return this;
+    }
+
+    /**
+     * Adds {@code bias} to token {@code id}'s logit at every step (see {@link GenerationRequest#logitBias()});
+     * a second call for the same token replaces the first. The id is checked against the vocabulary when
+     * generating.
+     *
+     * @throws GenerationException if {@code id} is negative or {@code bias} is outside [-100, 100]
+     */
+    public Builder logitBias(int id, double bias) {
+      if (id < 0) {
+        throw new GenerationException("logit bias token id must be >= 0, got " + id);
+      }
+      if (!(Math.abs(bias) <= MAX_LOGIT_BIAS)) {
+        throw new GenerationException("logit bias of token " + id + " must be in [-100, 100], got " + bias);
+      }
+      logitBias.put(id, (float) bias);
+      return this;
+    }
+
+    /** Appends a logits processor to the request's chain (see {@link GenerationRequest#logitsProcessors()}). */
+    public Builder logitsProcessor(LogitsProcessor.Factory factory) {
+      logitsProcessors.add(require(factory, "logits processor"));
       return this;
     }
 

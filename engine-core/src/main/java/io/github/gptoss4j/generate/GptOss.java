@@ -6,7 +6,7 @@ import io.github.gptoss4j.checkpoint.ModelWeights;
 import io.github.gptoss4j.harmony.HarmonyEncoding;
 import io.github.gptoss4j.kernels.KernelProvider;
 import io.github.gptoss4j.kernels.Kernels;
-import io.github.gptoss4j.kernels.Precision;
+import io.github.gptoss4j.Precision;
 import io.github.gptoss4j.model.KvCache;
 import io.github.gptoss4j.model.Transformer;
 import io.github.gptoss4j.tokenizer.Tokenizer;
@@ -33,23 +33,26 @@ import java.util.function.Supplier;
 public final class GptOss implements AutoCloseable {
   private final Supplier<Decoder> decoders;
   private final HarmonyEncoding harmony;
+  private final Kernels kernels;
   private final int vocabSize;
   private final int contextLimit;
-  private final String contextLimitReason;
+  private final PromptRenderer renderer;
   private final Runnable resources;
 
   GptOss(
       Supplier<Decoder> decoders,
       HarmonyEncoding harmony,
+      Kernels kernels,
       int vocabSize,
       int contextLimit,
       String contextLimitReason,
       Runnable resources) {
     this.decoders = decoders;
     this.harmony = harmony;
+    this.kernels = kernels;
     this.vocabSize = vocabSize;
     this.contextLimit = contextLimit;
-    this.contextLimitReason = contextLimitReason;
+    this.renderer = new PromptRenderer(harmony, contextLimit, contextLimitReason);
     this.resources = resources;
   }
 
@@ -63,7 +66,7 @@ public final class GptOss implements AutoCloseable {
    * memory-mapped, not copied) and its tokenizer ({@code tokenizer.json} if present, else the embedded
    * o200k_harmony).
    *
-   * @throws io.github.gptoss4j.checkpoint.CheckpointException if the directory holds no valid checkpoint
+   * @throws io.github.gptoss4j.CheckpointException if the directory holds no valid checkpoint
    * @throws GenerationException if the tokenizer does not fit the model's vocabulary
    */
   public static GptOss load(Path dir, ModelOptions options) {
@@ -93,16 +96,6 @@ public final class GptOss implements AutoCloseable {
     }
   }
 
-  /**
-   * A model over parts the caller has already loaded (and keeps ownership of: closing this model closes
-   * nothing).
-   *
-   * @throws GenerationException if the tokenizer does not fit the model's vocabulary
-   */
-  public static GptOss of(Transformer transformer, Tokenizer tokenizer, ModelOptions options) {
-    return of(transformer, tokenizer, options, Transformer.DEFAULT_MAX_BLOCK, () -> {});
-  }
-
   private static GptOss of(
       Transformer transformer, Tokenizer tokenizer, ModelOptions options, int maxBlock, Runnable owned) {
     GptOssConfig config = transformer.config();
@@ -125,6 +118,7 @@ public final class GptOss implements AutoCloseable {
     return new GptOss(
         () -> new TransformerDecoder(transformer, options, maxBlock),
         HarmonyEncoding.of(tokenizer),
+        transformer.kernels(),
         config.vocabSize(),
         limit,
         reason,
@@ -182,8 +176,12 @@ public final class GptOss implements AutoCloseable {
     return vocabSize;
   }
 
-  String contextLimitReason() {
-    return contextLimitReason;
+  PromptRenderer renderer() {
+    return renderer;
+  }
+
+  Kernels kernels() {
+    return kernels;
   }
 
   /** Releases the weights' mapping and the kernels' threads when this model loaded them. */

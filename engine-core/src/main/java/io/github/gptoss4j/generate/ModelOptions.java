@@ -1,7 +1,7 @@
 package io.github.gptoss4j.generate;
 
-import io.github.gptoss4j.kernels.KvType;
-import io.github.gptoss4j.kernels.Precision;
+import io.github.gptoss4j.KvType;
+import io.github.gptoss4j.Precision;
 
 /**
  * How a model is loaded and how much memory each session may use; immutable and validated. Build with

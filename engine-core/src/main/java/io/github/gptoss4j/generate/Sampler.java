@@ -1,16 +1,18 @@
 package io.github.gptoss4j.generate;
 
+import io.github.gptoss4j.kernels.Kernels;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Picks tokens from logits according to {@link SamplingOptions}; one per generation session, not thread-safe.
+ * The last stage of a generation: picks the next token from logits according to {@link SamplingOptions}; one
+ * per generation, not thread-safe. The repetition, presence and frequency penalties are not here: they are a
+ * {@link LogitsProcessor} ({@link Penalties}) that runs before.
  *
  * <p>Each {@link #sample} applies, in this order (llama.cpp's chain with temperature moved before top-p):
  *
  * <ol>
- *   <li>penalties: repetition, then presence and frequency, on the tokens in the penalty window;
  *   <li>greedy: with temperature 0, the highest logit wins (lowest id on ties) and nothing random happens;
  *   <li>top-k: keep the k highest logits;
  *   <li>temperature: divide the logits by it;
@@ -20,90 +22,59 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>renormalise what is left and draw one token with the seeded random generator.
  * </ol>
  *
- * <p>The penalty window holds the last {@link SamplingOptions#penaltyWindow()} tokens passed to {@link
- * #accept}; the caller decides what counts (the Generator passes the tokens it generates, not the prompt).
- *
- * <p>Deterministic: the same options, seed, accepted tokens and logits give the same tokens on any thread; a
- * non-greedy sample consumes exactly one draw of a {@link SplittableRandom} seeded with {@link #seed()}.
- * Working buffers are owned by the sampler and reused, so sampling allocates nothing after the first call, and
- * the caller's logits are never modified.
+ * <p>Deterministic: the same options, seed and logits give the same tokens on any thread and with either
+ * kernel implementation (their softmax weights agree bit for bit); a non-greedy sample consumes exactly one
+ * draw of a {@link SplittableRandom} seeded with {@link #seed()}. Working buffers are owned by the sampler and
+ * reused, so sampling allocates nothing after the first call, and the caller's logits are never modified.
  */
-public final class Sampler {
+final class Sampler {
   private final SamplingOptions options;
+  private final Kernels kernels;
   private final long seed;
   private final SplittableRandom random;
 
-  // Penalty history as a ring buffer; null when no penalty is on, so accept() costs nothing then.
-  private final int[] history;
-  private int historyStart;
-  private int historySize;
-
   // Reused working buffers, grown to the vocabulary size on first use.
-  private float[] penalized = new float[0];
-  private int[] counts = new int[0]; // all zero between calls
-  private final int[] distinct;
   private int[] ids = new int[0];
   private float[] weights = new float[0];
   // Index e sums the weights in [2^-e, 2^(1-e)); the last holds subnormals and zero, never a cut-off.
   private final double[] exponentSums = new double[-Float.MIN_EXPONENT + 2];
 
-  /** A sampler for one session; picks a random seed when {@code options} has none. */
-  public Sampler(SamplingOptions options) {
+  /** A sampler using the default kernels; picks a random seed when {@code options} has none. */
+  Sampler(SamplingOptions options) {
+    this(options, Kernels.get());
+  }
+
+  /** A sampler whose softmax runs on {@code kernels}; picks a random seed when {@code options} has none. */
+  Sampler(SamplingOptions options, Kernels kernels) {
     if (options == null) {
       throw new GenerationException("sampling options must not be null");
     }
     this.options = options;
+    this.kernels = kernels;
     this.seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
     this.random = new SplittableRandom(seed);
-    this.history = options.penalizes() ? new int[options.penaltyWindow()] : null;
-    this.distinct = options.penalizes() ? new int[options.penaltyWindow()] : null;
   }
 
   /** The options this sampler applies. */
-  public SamplingOptions options() {
+  SamplingOptions options() {
     return options;
   }
 
   /** The seed in use: the options' seed, or the one picked; set it in the options to reproduce a run. */
-  public long seed() {
+  long seed() {
     return seed;
-  }
-
-  /**
-   * Records a token for the penalties (a no-op when they are off); the oldest one leaves the window when it is
-   * full.
-   *
-   * @throws GenerationException if {@code token} is negative
-   */
-  public void accept(int token) {
-    if (token < 0) {
-      throw new GenerationException("accepted token must be >= 0, got " + token);
-    }
-    if (history == null) {
-      return;
-    }
-    if (historySize < history.length) {
-      history[(historyStart + historySize++) % history.length] = token;
-    } else {
-      history[historyStart] = token;
-      historyStart = (historyStart + 1) % history.length;
-    }
   }
 
   /**
    * The next token id, in {@code [0, vocab)}, for logits {@code logits[off, off + vocab)}.
    *
-   * @throws GenerationException if the slice is outside the array, a logit is NaN or +Infinity, every logit is
-   *     -Infinity, or an accepted token is outside the vocabulary
+   * @throws GenerationException if the slice is outside the array, a logit is NaN or +Infinity, or every logit
+   *     is -Infinity
    */
-  public int sample(float[] logits, int off, int vocab) {
+  int sample(float[] logits, int off, int vocab) {
     Logits.checkSlice(logits, off, vocab);
     float[] src = logits;
     int base = off;
-    if (history != null && historySize > 0) {
-      src = penalize(logits, off, vocab);
-      base = 0;
-    }
     int best = Logits.argmax(src, base, vocab);
     // A temperature too small for a float is greedy too.
     float temperature = (float) options.temperature();
@@ -115,49 +86,17 @@ public final class Sampler {
       weights = new float[vocab];
     }
     int n = weigh(src, base, vocab, src[base + best], temperature);
-    double total = Exp.sum(weights, 0, n);
+    double total = kernels.sum(weights, 0, n);
     if (options.topP() < 1) {
       n = nucleus(n, options.topP() * total);
-      total = Exp.sum(weights, 0, n);
+      total = kernels.sum(weights, 0, n);
     }
     if (options.minP() > 0) {
       // The most likely token has weight exp(0) = 1, so min-p's threshold is min_p itself.
       n = dropBelow(n, options.minP());
-      total = Exp.sum(weights, 0, n);
+      total = kernels.sum(weights, 0, n);
     }
     return draw(n, total);
-  }
-
-  private float[] penalize(float[] logits, int off, int vocab) {
-    if (penalized.length < vocab) {
-      penalized = new float[vocab];
-      counts = new int[vocab];
-    }
-    for (int k = 0; k < historySize; k++) {
-      int token = history[(historyStart + k) % history.length];
-      if (token >= vocab) {
-        throw new GenerationException(
-            "accepted token " + token + " is outside the vocabulary of " + vocab + " tokens");
-      }
-    }
-    System.arraycopy(logits, off, penalized, 0, vocab);
-    int d = 0;
-    for (int k = 0; k < historySize; k++) {
-      int token = history[(historyStart + k) % history.length];
-      if (counts[token]++ == 0) {
-        distinct[d++] = token;
-      }
-    }
-    double repetition = options.repetitionPenalty();
-    for (int k = 0; k < d; k++) {
-      int token = distinct[k];
-      double logit = penalized[token];
-      logit = logit > 0 ? logit / repetition : logit * repetition;
-      logit -= options.presencePenalty() + options.frequencyPenalty() * counts[token];
-      penalized[token] = (float) logit;
-      counts[token] = 0;
-    }
-    return penalized;
   }
 
   /**
@@ -169,14 +108,15 @@ public final class Sampler {
     if (k > 0 && k < vocab) {
       int n = Logits.top(src, base, vocab, k, ids);
       for (int i = 0; i < n; i++) {
-        weights[i] = Exp.shifted(src[base + ids[i]], max, temperature);
+        weights[i] = src[base + ids[i]];
       }
+      kernels.softmaxWeights(weights, 0, n, max, temperature, weights, 0);
       return n;
     }
     for (int i = 0; i < vocab; i++) {
       ids[i] = i;
     }
-    Exp.shifted(src, base, vocab, max, temperature, weights, 0);
+    kernels.softmaxWeights(src, base, vocab, max, temperature, weights, 0);
     return vocab;
   }
 

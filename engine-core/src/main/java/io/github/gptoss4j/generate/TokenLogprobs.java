@@ -1,5 +1,6 @@
 package io.github.gptoss4j.generate;
 
+import io.github.gptoss4j.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,6 +38,11 @@ public record TokenLogprobs(int token, double logprob, List<Alternative> top) {
    *     -Infinity, {@code token} is outside {@code [0, vocab)} or {@code topN} outside {@code [0, 20]}
    */
   public static TokenLogprobs of(float[] logits, int off, int vocab, int token, int topN) {
+    return of(Kernels.get(), logits, off, vocab, token, topN);
+  }
+
+  /** {@link #of(float[], int, int, int, int)} with the softmax on {@code kernels}. */
+  static TokenLogprobs of(Kernels kernels, float[] logits, int off, int vocab, int token, int topN) {
     Logits.checkSlice(logits, off, vocab);
     if (token < 0 || token >= vocab) {
       throw new GenerationException("token must be in [0, " + vocab + "), got " + token);
@@ -51,8 +57,8 @@ public record TokenLogprobs(int token, double logprob, List<Alternative> top) {
     double sum = 0;
     for (int from = 0; from < vocab; from += chunk.length) {
       int len = Math.min(chunk.length, vocab - from);
-      Exp.shifted(logits, off + from, len, max, 1f, chunk, 0);
-      sum += Exp.sum(chunk, 0, len);
+      kernels.softmaxWeights(logits, off + from, len, max, 1f, chunk, 0);
+      sum += kernels.sum(chunk, 0, len);
     }
     double logZ = max + Math.log(sum);
     int[] best = new int[Math.min(topN, vocab)];

@@ -26,8 +26,8 @@ final class TransformerDecoder implements Decoder {
   }
 
   @Override
-  public void forward(int[] tokens, int off, int n, float[] logits) {
-    transformer.forward(sequence, tokens, off, n, logits, false);
+  public void forward(int[] tokens, int off, int n, float[] logits, boolean everyPosition) {
+    transformer.forward(sequence, tokens, off, n, logits, everyPosition);
   }
 
   @Override

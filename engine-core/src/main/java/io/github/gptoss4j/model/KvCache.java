@@ -2,7 +2,7 @@ package io.github.gptoss4j.model;
 
 import io.github.gptoss4j.checkpoint.GptOssConfig;
 import io.github.gptoss4j.kernels.Kernels.KvBuffer;
-import io.github.gptoss4j.kernels.KvType;
+import io.github.gptoss4j.KvType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

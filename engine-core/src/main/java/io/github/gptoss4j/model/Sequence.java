@@ -1,6 +1,6 @@
 package io.github.gptoss4j.model;
 
-import io.github.gptoss4j.kernels.KvType;
+import io.github.gptoss4j.KvType;
 
 /**
  * One token sequence being run through a {@link Transformer}: its KV cache and scratch memory. A sequence

@@ -7,7 +7,7 @@ import io.github.gptoss4j.checkpoint.ModelWeights.Expert;
 import io.github.gptoss4j.checkpoint.ModelWeights.Moe;
 import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.kernels.Kernels.AttentionShape;
-import io.github.gptoss4j.kernels.KvType;
+import io.github.gptoss4j.KvType;
 import io.github.gptoss4j.kernels.Rope;
 import java.util.Arrays;
 

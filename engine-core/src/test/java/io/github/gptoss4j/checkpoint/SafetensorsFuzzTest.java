@@ -1,5 +1,7 @@
 package io.github.gptoss4j.checkpoint;
 
+import io.github.gptoss4j.CheckpointException;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;

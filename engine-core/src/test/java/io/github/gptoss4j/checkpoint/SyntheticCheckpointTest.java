@@ -1,5 +1,7 @@
 package io.github.gptoss4j.checkpoint;
 
+import io.github.gptoss4j.CheckpointException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -196,7 +196,7 @@ class ChatSessionModelTest {
   @Test
   void kvBudgetLimitsTheContext() {
     long bytes = io.github.gptoss4j.model.KvCache.bytesFor(
-        SynthModel.CONFIG, io.github.gptoss4j.kernels.KvType.F32, 300, io.github.gptoss4j.model.Transformer.DEFAULT_MAX_BLOCK);
+        SynthModel.CONFIG, io.github.gptoss4j.KvType.F32, 300, io.github.gptoss4j.model.Transformer.DEFAULT_MAX_BLOCK);
     try (GptOss small = GptOss.load(SynthModel.dir(), ModelOptions.builder().kvBudgetBytes(bytes).build());
         ChatSession chat = small.newSession()) {
       assertTrue(small.contextLimit() >= 300 && small.contextLimit() < 4096, "limit " + small.contextLimit());

@@ -72,7 +72,7 @@ class GenerationRequestTest {
     fails("kvBudgetBytes must be > 0, got 0", () -> ModelOptions.builder().kvBudgetBytes(0).build());
     fails("maxContext must be >= 0 (0 = the model's limit), got -2", () -> ModelOptions.builder().maxContext(-2).build());
     fails("precision must be EXACT or INT8, got null", () -> ModelOptions.builder().precision(null).build());
-    assertEquals(io.github.gptoss4j.kernels.Precision.EXACT, ModelOptions.defaults().precision(), "exact by default");
+    assertEquals(io.github.gptoss4j.Precision.EXACT, ModelOptions.defaults().precision(), "exact by default");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.github.gptoss4j.generate;
 
 import io.github.gptoss4j.harmony.HarmonyEncoding;
+import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.tokenizer.AllowedSpecial;
 import io.github.gptoss4j.tokenizer.Tokenizer;
 import java.util.ArrayList;
@@ -43,7 +44,8 @@ final class ScriptedModel {
   }
 
   GptOss model() {
-    return new GptOss(Decoder::new, HarmonyEncoding.of(TOKENIZER), VOCAB, contextLimit, "a test limit", () -> {});
+    return new GptOss(
+        Decoder::new, HarmonyEncoding.of(TOKENIZER), Kernels.get(), VOCAB, contextLimit, "a test limit", () -> {});
   }
 
   private final class Decoder implements io.github.gptoss4j.generate.Decoder {
@@ -60,7 +62,7 @@ final class ScriptedModel {
     }
 
     @Override
-    public void forward(int[] tokens, int off, int n, float[] logits) {
+    public void forward(int[] tokens, int off, int n, float[] logits, boolean everyPosition) {
       beforeForward.run();
       if (nanosPerForward > 0) {
         try {
@@ -75,10 +77,11 @@ final class ScriptedModel {
         }
       }
       position += n;
-      if (logits != null) {
-        Arrays.fill(logits, 0f);
+      int rows = logits == null ? 0 : everyPosition ? n : 1;
+      for (int r = 0; r < rows; r++) {
+        Arrays.fill(logits, r * VOCAB, (r + 1) * VOCAB, 0f);
         int k = logitsServed.getAndIncrement();
-        logits[script.get(Math.min(k, script.size() - 1))] = 1f;
+        logits[r * VOCAB + script.get(Math.min(k, script.size() - 1))] = 1f;
       }
     }
 

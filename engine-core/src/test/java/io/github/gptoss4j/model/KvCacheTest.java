@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gptoss4j.checkpoint.GptOssConfig;
 import io.github.gptoss4j.checkpoint.GptOssConfig.LayerType;
-import io.github.gptoss4j.kernels.KvType;
+import io.github.gptoss4j.KvType;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gptoss4j.checkpoint.Checkpoint;
 import io.github.gptoss4j.kernels.KernelProvider;
 import io.github.gptoss4j.kernels.Kernels;
-import io.github.gptoss4j.kernels.KvType;
+import io.github.gptoss4j.KvType;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.github.gptoss4j.kernels;
 
+import io.github.gptoss4j.Precision;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

@@ -1,5 +1,9 @@
 package io.github.gptoss4j.kernels;
 
+import io.github.gptoss4j.Precision;
+
+import io.github.gptoss4j.KvType;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -51,6 +55,19 @@ public interface Kernels extends AutoCloseable {
 
   /** In-place softmax over {@code x[off..off+n)}. */
   void softmax(float[] x, int off, int n);
+
+  /**
+   * Softmax weights for sampling: {@code out[outOff + i] = exp((x[off + i] − max) / t)} for {@code i < n} and
+   * {@code x ≤ max}; arguments below −87 (and −∞, a masked token) give 0. Scalar and vector kernels give the
+   * same bits, whether or not the JIT has compiled the loop, so sampling is the same on every machine.
+   */
+  void softmaxWeights(float[] x, int off, int n, float max, float t, float[] out, int outOff);
+
+  /**
+   * {@code Σ a[from, to)} in double, in a fixed order whatever the machine: four interleaved partial sums
+   * added pairwise at the end. Scalar and vector kernels give the same bits.
+   */
+  double sum(float[] a, int from, int to);
 
   /** Index (relative to {@code off}) of the largest of {@code x[off..off+n)}; the first one on ties. */
   int argmax(float[] x, int off, int n);

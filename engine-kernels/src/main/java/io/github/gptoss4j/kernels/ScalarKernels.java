@@ -1,37 +1,54 @@
 package io.github.gptoss4j.kernels;
 
+import io.github.gptoss4j.Precision;
+
+import io.github.gptoss4j.KvType;
+
 import java.lang.foreign.MemorySegment;
 
 /**
  * The readable reference of every kernel: plain loops in f32 with sequential sums. Matmul and attention are
  * split over the worker pool by rows and by (token, KV head); every output is computed by one thread in a fixed
  * order, so results are bit-identical for any thread count. {@link VectorKernels} overrides the hot loops.
+ *
+ * <p>Re-entrant: everything a call writes besides its outputs lives in its calling thread's {@link Call} or, for
+ * the pool's workers, in their own {@link Scratch}, so calls from different threads never share a buffer. A
+ * call that finds the pool busy with another thread's job runs its chunks on its own thread (see {@link
+ * WorkerPool#run}), with the same arithmetic per chunk, hence the same results.
  */
 class ScalarKernels implements Kernels {
 
   final WorkerPool pool;
   final Precision precision;
-  private final Scratch[] scratch;
-  private final MatmulJob matmulJob = new MatmulJob();
-  private final AttentionJob attentionJob = new AttentionJob();
-
-  /** Activations of the current INT8 matmul, quantised per 32-block in natural order; guarded by the pool lock. */
-  byte[] xq = new byte[0];
-
-  float[] xd = new float[0];
+  // Scratch of workers 1..threads-1 (worker 0 is the calling thread, whose scratch is in its Call).
+  private final Scratch[] workerScratch;
+  private final ThreadLocal<Call> calls = ThreadLocal.withInitial(Call::new);
 
   ScalarKernels(int threads, Precision precision) {
     this.precision = precision;
     pool = new WorkerPool(threads);
-    scratch = new Scratch[threads];
-    for (int i = 0; i < threads; i++) {
-      scratch[i] = new Scratch();
+    workerScratch = new Scratch[threads];
+    for (int i = 1; i < threads; i++) {
+      workerScratch[i] = new Scratch();
     }
   }
 
-  /** Scratch of the calling thread (worker 0); only while holding the pool lock. */
+  /** What one calling thread's kernel calls write besides their outputs: reused, never shared. */
+  final class Call {
+    final Scratch scratch = new Scratch();
+    final MatmulInput input = new MatmulInput();
+    final MatmulJob matmul = new MatmulJob(this);
+    final AttentionJob attention = new AttentionJob(this);
+
+    /** The scratch of {@code worker} while it runs a chunk of this call's job. */
+    Scratch scratch(int worker) {
+      return worker == 0 ? scratch : workerScratch[worker];
+    }
+  }
+
+  /** Scratch of the calling thread, for the single-thread kernels. */
   final Scratch callerScratch() {
-    return scratch[0];
+    return calls.get().scratch;
   }
 
   @Override
@@ -64,17 +81,17 @@ class ScalarKernels implements Kernels {
     }
     int rowsPerChunk = rowsPerChunk(w.rows());
     int chunks = (w.rows() + rowsPerChunk - 1) / rowsPerChunk;
-    pool.lock().lock();
+    Call call = calls.get();
+    if (int8(w)) {
+      call.input.reserveQuantized(tokens * w.cols());
+      Formats.quantizeQ8(x, xOff, tokens * w.cols(), call.input.xq, 0, call.input.xd, 0);
+    }
+    beforeMatmul(w, x, xOff, tokens, call.input);
     try {
-      if (int8(w)) {
-        quantizeActivations(x, xOff, tokens * w.cols());
-      }
-      beforeMatmul(w, x, xOff, tokens);
-      matmulJob.set(w, bias, x, xOff, tokens, out, outOff, rowsPerChunk);
-      pool.run(chunks, matmulJob);
+      call.matmul.set(w, bias, x, xOff, tokens, out, outOff, rowsPerChunk);
+      pool.run(chunks, call.matmul);
     } finally {
-      matmulJob.clear();
-      pool.lock().unlock();
+      call.matmul.clear();
     }
   }
 
@@ -89,16 +106,8 @@ class ScalarKernels implements Kernels {
     return precision == Precision.INT8 && (w instanceof Mxfp4Matrix || w instanceof Q8Matrix);
   }
 
-  private void quantizeActivations(float[] x, int xOff, int n) {
-    if (xq.length < n) {
-      xq = new byte[n];
-      xd = new float[n / 32];
-    }
-    Formats.quantizeQ8(x, xOff, n, xq, 0, xd, 0);
-  }
-
-  /** Runs once per matmul call, under the pool lock, before the rows are split over threads. */
-  void beforeMatmul(WeightMatrix w, float[] x, int xOff, int tokens) {}
+  /** Runs once per matmul call on the calling thread, before the rows are split over threads. */
+  void beforeMatmul(WeightMatrix w, float[] x, int xOff, int tokens, MatmulInput input) {}
 
   /** Chunks hold a multiple of this many rows (vector kernels process several rows per pass). */
   int rowGroup() {
@@ -108,11 +117,11 @@ class ScalarKernels implements Kernels {
   /** Rows {@code [r0, r1)} of a matmul, all tokens. Decodes each row once and uses it for every token. */
   void matmulRows(
       WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff, int r0, int r1,
-      Scratch s) {
+      Scratch s, MatmulInput input) {
     int cols = w.cols();
     int rows = w.rows();
     if (int8(w)) {
-      int8Rows(w, bias, tokens, out, outOff, r0, r1, s);
+      int8Rows(w, bias, tokens, out, outOff, r0, r1, s, input.xq, input.xd);
       return;
     }
     float[] row = s.row(cols);
@@ -126,7 +135,9 @@ class ScalarKernels implements Kernels {
   }
 
   /** INT8 reference: per block an exact integer dot product, scaled by both blocks' scales, summed in order. */
-  private void int8Rows(WeightMatrix w, float[] bias, int tokens, float[] out, int outOff, int r0, int r1, Scratch s) {
+  private static void int8Rows(
+      WeightMatrix w, float[] bias, int tokens, float[] out, int outOff, int r0, int r1, Scratch s, byte[] xq,
+      float[] xd) {
     int cols = w.cols();
     int nb = cols / 32;
     byte[] q = s.quants(cols);
@@ -156,6 +167,7 @@ class ScalarKernels implements Kernels {
   }
 
   private final class MatmulJob implements WorkerPool.Job {
+    private final Call call;
     private WeightMatrix w;
     private float[] bias;
     private float[] x;
@@ -164,6 +176,10 @@ class ScalarKernels implements Kernels {
     private float[] out;
     private int outOff;
     private int rowsPerChunk;
+
+    MatmulJob(Call call) {
+      this.call = call;
+    }
 
     void set(WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff, int rpc) {
       this.w = w;
@@ -184,7 +200,7 @@ class ScalarKernels implements Kernels {
     public void run(int chunk, int worker) {
       int r0 = chunk * rowsPerChunk;
       int r1 = Math.min(w.rows(), r0 + rowsPerChunk);
-      matmulRows(w, bias, x, xOff, tokens, out, outOff, r0, r1, scratch[worker]);
+      matmulRows(w, bias, x, xOff, tokens, out, outOff, r0, r1, call.scratch(worker), call.input);
     }
   }
 
@@ -195,13 +211,12 @@ class ScalarKernels implements Kernels {
       AttentionShape shape, float[] q, int qOff, int tokens, int pos0, KvBuffer kv, float[] sinks, float[] out,
       int outOff) {
     checkAttention(shape, q, qOff, tokens, pos0, kv, sinks, out, outOff);
-    pool.lock().lock();
+    AttentionJob job = calls.get().attention;
     try {
-      attentionJob.set(shape, q, qOff, tokens, pos0, kv, sinks, out, outOff);
-      pool.run(tokens * shape.kvHeads(), attentionJob);
+      job.set(shape, q, qOff, tokens, pos0, kv, sinks, out, outOff);
+      pool.run(tokens * shape.kvHeads(), job);
     } finally {
-      attentionJob.clear();
-      pool.lock().unlock();
+      job.clear();
     }
   }
 
@@ -315,6 +330,7 @@ class ScalarKernels implements Kernels {
   }
 
   private final class AttentionJob implements WorkerPool.Job {
+    private final Call call;
     private AttentionShape shape;
     private float[] q;
     private int qOff;
@@ -323,6 +339,10 @@ class ScalarKernels implements Kernels {
     private float[] sinks;
     private float[] out;
     private int outOff;
+
+    AttentionJob(Call call) {
+      this.call = call;
+    }
 
     void set(AttentionShape shape, float[] q, int qOff, int tokens, int pos0, KvBuffer kv, float[] sinks,
         float[] out, int outOff) {
@@ -344,7 +364,7 @@ class ScalarKernels implements Kernels {
     public void run(int chunk, int worker) {
       int t = chunk / shape.kvHeads();
       int g = chunk % shape.kvHeads();
-      attendGroup(shape, q, qOff, t, pos0, kv, sinks, g, out, outOff, scratch[worker]);
+      attendGroup(shape, q, qOff, t, pos0, kv, sinks, g, out, outOff, call.scratch(worker));
     }
   }
 
@@ -401,6 +421,19 @@ class ScalarKernels implements Kernels {
       float sigmoid = (float) (1.0 / (1.0 + Math.exp(-(alpha * g))));
       out[outOff + i] = g * sigmoid * (u + 1f);
     }
+  }
+
+  @Override
+  public void softmaxWeights(float[] x, int off, int n, float max, float t, float[] out, int outOff) {
+    MatrixChecks.range("softmax weights input", x, off, n);
+    MatrixChecks.range("softmax weights output", out, outOff, n);
+    Exp.shifted(x, off, 0, n, max, t, out, outOff);
+  }
+
+  @Override
+  public double sum(float[] a, int from, int to) {
+    MatrixChecks.range("sum input", a, from, to - from);
+    return Exp.sum(a, from, to);
   }
 
   @Override

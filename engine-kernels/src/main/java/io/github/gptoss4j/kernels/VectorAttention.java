@@ -1,5 +1,7 @@
 package io.github.gptoss4j.kernels;
 
+import io.github.gptoss4j.KvType;
+
 import static io.github.gptoss4j.kernels.VectorKernels.F;
 
 import io.github.gptoss4j.kernels.Kernels.AttentionShape;

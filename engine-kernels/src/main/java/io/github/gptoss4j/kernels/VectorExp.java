@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorOperators;
  * same bits on any vector width (the Vector API's own {@code EXP} does not). Lane for lane it equals the
  * same operations written with {@link Math#fma} in scalar code. Needs the {@code jdk.incubator.vector} module.
  */
-public final class VectorExp {
+final class VectorExp {
   private static final float LOG2E = 1.44269504088896341f;
   // ln 2 split in two so that n·LN2_HI is exact.
   private static final float LN2_HI = 0.693359375f;
@@ -24,7 +24,7 @@ public final class VectorExp {
    * e^x per lane for x ≤ 0. Arguments below −87 are clamped to −87 (a result near 2^−126, never subnormal);
    * callers that need an exact 0 there blend it in.
    */
-  public static FloatVector exp(FloatVector x) {
+  static FloatVector exp(FloatVector x) {
     x = x.max(-87.0f);
     FloatVector shifted = x.fma(x.broadcast(LOG2E), x.broadcast(ROUNDER));
     FloatVector n = shifted.sub(ROUNDER);

@@ -1,5 +1,7 @@
 package io.github.gptoss4j.kernels;
 
+import io.github.gptoss4j.Precision;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
@@ -51,9 +53,6 @@ final class VectorKernels extends ScalarKernels {
     }
   }
 
-  /** Activations of the current matmul, permuted per 32-column block; guarded by the pool lock. */
-  private float[] xPerm = new float[0];
-
   /** Column of a 32-column block that bf16 kernels consume at position i: [16 even | 16 odd]. */
   private static final int[] BF16_ORDER = new int[BLOCK];
 
@@ -70,9 +69,6 @@ final class VectorKernels extends ScalarKernels {
       MXFP4_ORDER[i] = 4 * (i % L) + new int[] {0, 2, 1, 3}[i / L];
     }
   }
-
-  /** INT8 decode: the quantised activations as 16-bit lanes, in each weight format's lane order. */
-  private short[] xs = new short[0];
 
   VectorKernels(int threads, Precision precision) {
     super(threads, precision);
@@ -92,17 +88,16 @@ final class VectorKernels extends ScalarKernels {
   // ---------------------------------------------------------------- matmul
 
   @Override
-  void beforeMatmul(WeightMatrix w, float[] x, int xOff, int tokens) {
+  void beforeMatmul(WeightMatrix w, float[] x, int xOff, int tokens, MatmulInput input) {
     if (w instanceof F32Matrix) {
       return;
     }
     int cols = w.cols();
     int n = tokens * cols;
-    if (xPerm.length < n) {
-      xPerm = new float[n];
-    }
+    input.reservePermuted(n);
+    float[] xPerm = input.xPerm;
     if (int8(w)) {
-      permuteQuantized(w, tokens, cols);
+      permuteQuantized(w, tokens, cols, input);
       return;
     }
     if (w instanceof Q8Matrix) {
@@ -128,13 +123,13 @@ final class VectorKernels extends ScalarKernels {
    * natural order); a block of tokens goes to the f32 prefill tiles dequantised (quant · scale), in the order
    * the row decoder writes. Both see the same quantised values.
    */
-  private void permuteQuantized(WeightMatrix w, int tokens, int cols) {
+  private static void permuteQuantized(WeightMatrix w, int tokens, int cols, MatmulInput input) {
     boolean mxfp4 = w instanceof Mxfp4Matrix;
     int n = tokens * cols;
+    byte[] xq = input.xq;
     if (tokens == 1) {
-      if (xs.length < n) {
-        xs = new short[n];
-      }
+      input.reserveLanes(n);
+      short[] xs = input.xs;
       for (int c = 0; c < n; c += BLOCK) {
         for (int i = 0; i < BLOCK; i++) {
           xs[c + i] = xq[c + (mxfp4 ? BF16_ORDER[i] : i)];
@@ -142,6 +137,8 @@ final class VectorKernels extends ScalarKernels {
       }
       return;
     }
+    float[] xd = input.xd;
+    float[] xPerm = input.xPerm;
     for (int c = 0; c < n; c += BLOCK) {
       float d = xd[c / BLOCK];
       for (int i = 0; i < BLOCK; i++) {
@@ -158,7 +155,7 @@ final class VectorKernels extends ScalarKernels {
   @Override
   void matmulRows(
       WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff, int r0, int r1,
-      Scratch s) {
+      Scratch s, MatmulInput input) {
     int rows = w.rows();
     int cols = w.cols();
     if (w instanceof F32Matrix f) {
@@ -171,13 +168,13 @@ final class VectorKernels extends ScalarKernels {
       }
       return;
     }
-    float[] xp = xPerm;
+    float[] xp = input.xPerm;
     if (tokens == 1) {
       // decode: stream each row once, dequantising in registers
       boolean int8 = int8(w);
       switch (w) {
-        case Mxfp4Matrix m when int8 -> matvecMxfp4Int8(m, bias, xs, xd, out, outOff, r0, r1, s);
-        case Q8Matrix m when int8 -> matvecQ8Int8(m, bias, xs, xd, out, outOff, r0, r1, s);
+        case Mxfp4Matrix m when int8 -> matvecMxfp4Int8(m, bias, input.xs, input.xd, out, outOff, r0, r1, s);
+        case Q8Matrix m when int8 -> matvecQ8Int8(m, bias, input.xs, input.xd, out, outOff, r0, r1, s);
         case Mxfp4Matrix m -> matvecMxfp4(m, bias, xp, out, outOff, r0, r1, s);
         case Bf16Matrix m -> matvecBf16(m, bias, xp, out, outOff, r0, r1, s);
         default -> prefillRows(w, bias, xp, tokens, out, outOff, r0, r1, s); // Q8 with f32 activations
@@ -617,20 +614,29 @@ final class VectorKernels extends ScalarKernels {
     MatrixChecks.range("rmsNorm input", x, xOff, n);
     MatrixChecks.range("rmsNorm scale", scale, 0, n);
     MatrixChecks.range("rmsNorm output", out, outOff, n);
-    pool.lock().lock();
-    try {
-      float inv = rmsFactor(dotF(x, xOff, x, xOff, n, callerScratch()), n, eps);
-      int i = 0;
-      for (; i <= n - L; i += L) {
-        FloatVector.fromArray(F, x, xOff + i).mul(inv).mul(FloatVector.fromArray(F, scale, i))
-            .intoArray(out, outOff + i);
-      }
-      for (; i < n; i++) {
-        out[outOff + i] = x[xOff + i] * inv * scale[i];
-      }
-    } finally {
-      pool.lock().unlock();
+    float inv = rmsFactor(dotF(x, xOff, x, xOff, n, callerScratch()), n, eps);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector.fromArray(F, x, xOff + i).mul(inv).mul(FloatVector.fromArray(F, scale, i))
+          .intoArray(out, outOff + i);
     }
+    for (; i < n; i++) {
+      out[outOff + i] = x[xOff + i] * inv * scale[i];
+    }
+  }
+
+  @Override
+  public void softmaxWeights(float[] x, int off, int n, float max, float t, float[] out, int outOff) {
+    MatrixChecks.range("softmax weights input", x, off, n);
+    MatrixChecks.range("softmax weights output", out, outOff, n);
+    int done = ExpVector.shifted(x, off, n, max, t, out, outOff);
+    Exp.shifted(x, off, done, n, max, t, out, outOff);
+  }
+
+  @Override
+  public double sum(float[] a, int from, int to) {
+    MatrixChecks.range("sum input", a, from, to - from);
+    return ExpVector.sum(a, from, to);
   }
 
   @Override

@@ -8,8 +8,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * A fixed set of worker threads that, together with the calling thread, run the chunks of one job. Chunks are
  * handed out dynamically, but each chunk writes its own outputs with a fixed arithmetic order, so results do not
  * depend on which thread ran what. Idle workers spin briefly (decode issues many small jobs back to back) and
- * then park. Jobs from several application threads are serialised by a lock; the lock also guards the
- * per-worker scratch.
+ * then park. The workers serve one job at a time: a caller that finds them busy with another thread's job runs
+ * its own chunks itself instead of waiting, so callers on different threads (two sessions of one model) compute
+ * at the same time and never block each other. Worker {@code k > 0}'s scratch is used only by the job the pool
+ * is running; worker 0 is always the calling thread.
  */
 final class WorkerPool implements AutoCloseable {
 
@@ -53,22 +55,28 @@ final class WorkerPool implements AutoCloseable {
     return workers.length + 1;
   }
 
-  /** Locks out other callers; hold it while using worker scratch, and call {@link #run} inside it. */
-  ReentrantLock lock() {
-    return lock;
-  }
-
-  /** Runs all chunks of {@code j} and returns when they are done. The caller must hold {@link #lock()}. */
+  /**
+   * Runs all chunks of {@code j} and returns when they are done: with the workers when they are free, else all
+   * on the calling thread (as worker 0).
+   */
   void run(int nChunks, Job j) {
     if (closed) {
-      throw new IllegalStateException("kernels are closed");
+      throw new KernelException("the kernels are closed");
     }
-    if (workers.length == 0 || nChunks == 1) {
+    if (workers.length == 0 || nChunks == 1 || !lock.tryLock()) {
       for (int c = 0; c < nChunks; c++) {
         j.run(c, 0);
       }
       return;
     }
+    try {
+      runOnWorkers(nChunks, j);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void runOnWorkers(int nChunks, Job j) {
     job = j;
     chunks = nChunks;
     failure = null;

@@ -1,5 +1,7 @@
 package io.github.gptoss4j.kernels;
 
+import io.github.gptoss4j.Precision;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package io.github.gptoss4j.kernels;
 
+import io.github.gptoss4j.KvType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.gptoss4j.kernels.KernelProvider.Impl;

@@ -1,10 +1,12 @@
 package io.github.gptoss4j.harmony;
 
+import io.github.gptoss4j.GptOssException;
+
 /**
  * A Harmony conversation, message or token sequence that cannot be rendered or parsed. The message names
  * the field, token or role at fault and what was expected.
  */
-public final class HarmonyException extends RuntimeException {
+public final class HarmonyException extends GptOssException {
 
   /** Creates an exception with a message that names the offending field or token. */
   public HarmonyException(String message) {

@@ -1,11 +1,13 @@
 package io.github.gptoss4j.tokenizer;
 
+import io.github.gptoss4j.GptOssException;
+
 /**
  * The tokenizer's own error: a malformed or truncated vocabulary file, an unknown token id or special-token
  * name, a special token in the text that the caller did not allow, or invalid UTF-8 in a strict decode. The
  * message always names the file, id, token or byte offset concerned and what was expected.
  */
-public final class TokenizerException extends RuntimeException {
+public final class TokenizerException extends GptOssException {
   private static final long serialVersionUID = 1L;
 
   /** Creates an exception with a message naming what was wrong and what was expected. */

@@ -4,7 +4,7 @@ import io.github.gptoss4j.kernels.KernelProvider;
 import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.kernels.Kernels.AttentionShape;
 import io.github.gptoss4j.kernels.Kernels.KvBuffer;
-import io.github.gptoss4j.kernels.KvType;
+import io.github.gptoss4j.KvType;
 import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -3,7 +3,7 @@ package io.github.gptoss4j.bench.kernels;
 import io.github.gptoss4j.bench.StreamProbe;
 import io.github.gptoss4j.kernels.KernelProvider;
 import io.github.gptoss4j.kernels.Kernels;
-import io.github.gptoss4j.kernels.Precision;
+import io.github.gptoss4j.Precision;
 import io.github.gptoss4j.kernels.Q8Matrix;
 import io.github.gptoss4j.kernels.WeightMatrix;
 import java.lang.foreign.Arena;

@@ -1,13 +1,13 @@
-package io.github.gptoss4j.bench.generate;
+package io.github.gptoss4j.generate;
 
-import io.github.gptoss4j.generate.Sampler;
-import io.github.gptoss4j.generate.SamplingOptions;
-import io.github.gptoss4j.generate.TokenLogprobs;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.*;
 
-/** Cost of choosing one token from gpt-oss's 201088 logits, per sampling setting. */
+/**
+ * Cost of choosing one token from gpt-oss's 201088 logits, per sampling setting: the penalties processor (when
+ * on) and the sampler, as the Generator runs them. In the Generator's package because both are internal.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -19,6 +19,9 @@ public class SamplerBenchmark {
 
   private final float[][] rows = new float[8][VOCAB];
   private Sampler sampler;
+  private Penalties penalties;
+  private final float[] processed = new float[VOCAB];
+  private final TokenContext history = new History();
   private int step;
 
   @Setup
@@ -40,18 +43,55 @@ public class SamplerBenchmark {
       default -> throw new IllegalArgumentException(setting);
     };
     sampler = new Sampler(o);
-    for (int i = 0; i < 64; i++) {
-      sampler.accept(i * 3001);
-    }
+    penalties = o.penalizes() ? new Penalties(o) : null;
   }
 
   @Benchmark
   public int sample() {
-    return sampler.sample(rows[step++ & 7], 0, VOCAB);
+    float[] logits = rows[step++ & 7];
+    if (penalties == null) {
+      return sampler.sample(logits, 0, VOCAB);
+    }
+    System.arraycopy(logits, 0, processed, 0, VOCAB);
+    penalties.process(history, processed);
+    return sampler.sample(processed, 0, VOCAB);
   }
 
   @Benchmark
   public TokenLogprobs logprobsTop20() {
     return TokenLogprobs.of(rows[step++ & 7], 0, VOCAB, 5, 20);
+  }
+
+  /** 64 generated tokens spread over the vocabulary, the penalty window's default. */
+  private static final class History implements TokenContext {
+    @Override
+    public int vocabSize() {
+      return VOCAB;
+    }
+
+    @Override
+    public int generatedCount() {
+      return SamplingOptions.DEFAULT_PENALTY_WINDOW;
+    }
+
+    @Override
+    public int generated(int i) {
+      return i * 3001;
+    }
+
+    @Override
+    public int replyLength() {
+      return generatedCount();
+    }
+
+    @Override
+    public int replyToken(int i) {
+      return generated(i);
+    }
+
+    @Override
+    public int remainingTokens() {
+      return Integer.MAX_VALUE;
+    }
   }
 }

@@ -1,4 +1,4 @@
-package io.github.gptoss4j.generate;
+package io.github.gptoss4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ExpTest {
+  private static final Kernels SCALAR = KernelProvider.create(KernelProvider.Impl.SCALAR, 1);
+  private static final Kernels VECTOR = KernelProvider.create(KernelProvider.Impl.VECTOR, 1);
 
   @Test
   void closeToMathExpOverTheWholeRange() {
@@ -29,20 +31,21 @@ class ExpTest {
   }
 
   @Test
-  void vectorAndScalarFormsAgreeBitForBit() {
+  void vectorAndScalarKernelsAgreeBitForBit() {
     Random r = new Random(11);
     for (int n : new int[] {1, 7, 16, 33, 1000, 4099}) {
       float[] x = new float[n + 3];
       for (int i = 0; i < x.length; i++) {
         x[i] = i % 97 == 5 ? Float.NEGATIVE_INFINITY : (float) (r.nextGaussian() * 30);
       }
-      float[] out = new float[n + 1];
-      Exp.shifted(x, 2, n, 120f, 1.3f, out, 1);
+      float[] scalar = new float[n + 1];
+      float[] vector = new float[n + 1];
+      SCALAR.softmaxWeights(x, 2, n, 120f, 1.3f, scalar, 1);
+      VECTOR.softmaxWeights(x, 2, n, 120f, 1.3f, vector, 1);
       for (int i = 0; i < n; i++) {
-        assertEquals(
-            Float.floatToRawIntBits(Exp.shifted(x[2 + i], 120f, 1.3f)),
-            Float.floatToRawIntBits(out[1 + i]),
-            "n " + n + ", element " + i);
+        int expected = Float.floatToRawIntBits(Exp.shifted(x[2 + i], 120f, 1.3f));
+        assertEquals(expected, Float.floatToRawIntBits(scalar[1 + i]), "scalar, n " + n + ", element " + i);
+        assertEquals(expected, Float.floatToRawIntBits(vector[1 + i]), "vector, n " + n + ", element " + i);
       }
     }
   }
@@ -61,7 +64,7 @@ class ExpTest {
     assertEquals(plain, Exp.sum(big, 0, big.length), plain * 1e-13);
     // With or without the Vector API, the same bits.
     for (int to = big.length - 4; to <= big.length; to++) {
-      assertEquals(Exp.scalarSum(big, 1, to), Exp.sum(big, 1, to));
+      assertEquals(SCALAR.sum(big, 1, to), VECTOR.sum(big, 1, to));
     }
   }
 }

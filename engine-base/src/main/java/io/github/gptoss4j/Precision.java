@@ -1,4 +1,4 @@
-package io.github.gptoss4j.kernels;
+package io.github.gptoss4j;
 
 /**
  * How matmuls treat activations. {@link #EXACT} is the default and matches OpenAI's reference;
@@ -9,7 +9,7 @@ public enum Precision {
   EXACT,
   /**
    * Activations quantised to int8 per 32-column block (one f32 scale per block, symmetric, round to nearest
-   * even) before they meet MXFP4 or {@link Q8Matrix} weights; each block's dot product is exact in integers
+   * even) before they meet MXFP4 or 8-bit (Q8) weights; each block's dot product is exact in integers
    * and scaled once. bf16 and f32 weights keep f32 activations.
    */
   INT8

@@ -1,4 +1,4 @@
-package io.github.gptoss4j.generate;
+package io.github.gptoss4j.kernels;
 
 /**
  * Softmax weights {@code exp((x - max) / t)}, vectorised, as the sampler needs one per vocabulary entry per
@@ -10,7 +10,6 @@ package io.github.gptoss4j.generate;
  * exponential is within 2e-7; arguments below -87 give 0.
  */
 final class Exp {
-  private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
   private static final float LOG2E = 1.44269504088896341f;
   // Adding 1.5 * 2^23 rounds to an integer held in the low mantissa bits.
   private static final float ROUNDER = 12582912f;
@@ -46,10 +45,9 @@ final class Exp {
     return y * Float.intBitsToFloat((n + 127) << 23);
   }
 
-  /** {@code out[outOff + i] = shifted(x[off + i], max, t)} for {@code i < n}. */
-  static void shifted(float[] x, int off, int n, float max, float t, float[] out, int outOff) {
-    int i = VECTOR ? ExpVector.shifted(x, off, n, max, t, out, outOff) : 0;
-    for (; i < n; i++) {
+  /** {@code out[outOff + i] = shifted(x[off + i], max, t)} for {@code from <= i < n}. */
+  static void shifted(float[] x, int off, int from, int n, float max, float t, float[] out, int outOff) {
+    for (int i = from; i < n; i++) {
       out[outOff + i] = shifted(x[off + i], max, t);
     }
   }
@@ -59,10 +57,6 @@ final class Exp {
    * sums (the lanes of a 4-double vector, or four variables), added pairwise at the end.
    */
   static double sum(float[] a, int from, int to) {
-    return VECTOR ? ExpVector.sum(a, from, to) : scalarSum(a, from, to);
-  }
-
-  static double scalarSum(float[] a, int from, int to) {
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;

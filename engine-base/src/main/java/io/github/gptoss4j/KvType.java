@@ -1,4 +1,4 @@
-package io.github.gptoss4j.kernels;
+package io.github.gptoss4j;
 
 /** Element type of a KV cache. */
 public enum KvType {

@@ -1,8 +1,6 @@
-package io.github.gptoss4j.generate;
+package io.github.gptoss4j.kernels;
 
-import static io.github.gptoss4j.generate.Exp.MIN_ARG;
 
-import io.github.gptoss4j.kernels.VectorExp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -13,6 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Exp's scalar form; a class of its own so that nothing loads the Vector API when the module is absent.
  */
 final class ExpVector {
+  private static final float MIN_ARG = Exp.MIN_ARG;
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
   private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;

@@ -1,11 +1,11 @@
-package io.github.gptoss4j.checkpoint;
+package io.github.gptoss4j;
 
 /**
  * A checkpoint that cannot be used: a malformed safetensors file, a bad {@code config.json}, or weights
  * of the wrong name, shape or dtype. The message names the file, the tensor or field, and what was
  * expected.
  */
-public final class CheckpointException extends RuntimeException {
+public final class CheckpointException extends GptOssException {
   private static final long serialVersionUID = 1L;
 
   /** A problem described by {@code message}. */

@@ -1,0 +1,13 @@
+/**
+ * gptoss4j's Generator API ({@link io.github.gptoss4j.generate.GptOss}): load a gpt-oss checkpoint
+ * (memory-mapped), open a session per conversation, stream typed events. The checkpoint reader and the forward
+ * pass are internal.
+ */
+module io.github.gptoss4j.core {
+  requires transitive io.github.gptoss4j.base;
+  requires transitive io.github.gptoss4j.tokenizer;
+  requires io.github.gptoss4j.kernels;
+  requires com.fasterxml.jackson.databind;
+
+  exports io.github.gptoss4j.generate;
+}
