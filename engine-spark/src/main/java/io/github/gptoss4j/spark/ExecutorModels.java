@@ -27,7 +27,7 @@ final class ExecutorModels {
    * The model {@code options} name, loaded now if no task of this JVM has loaded it yet (the first caller
    * loads, the others wait for it).
    *
-   * @throws io.github.gptoss4j.checkpoint.CheckpointException if the path holds no valid checkpoint; nothing is
+   * @throws io.github.gptoss4j.CheckpointException if the path holds no valid checkpoint; nothing is
    *     kept, so a later task tries again
    */
   static GptOss model(SparkGenerationOptions options) {

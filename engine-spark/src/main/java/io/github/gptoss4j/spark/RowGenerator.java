@@ -1,12 +1,10 @@
 package io.github.gptoss4j.spark;
 
-import io.github.gptoss4j.checkpoint.CheckpointException;
+import io.github.gptoss4j.CheckpointException;
+import io.github.gptoss4j.GptOssException;
 import io.github.gptoss4j.generate.ChatSession;
 import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.generate.GptOss;
-import io.github.gptoss4j.harmony.HarmonyException;
-import io.github.gptoss4j.model.ModelException;
-import io.github.gptoss4j.tokenizer.TokenizerException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskInterruptListener;
@@ -63,7 +61,7 @@ final class RowGenerator {
       Answer answer = Answer.of(session.generate(options.request(prompt)));
       killIfInterrupted();
       return answer;
-    } catch (GenerationException | ModelException | HarmonyException | TokenizerException e) {
+    } catch (GptOssException e) {
       return Answer.failed(e.getMessage());
     } finally {
       current.set(null);

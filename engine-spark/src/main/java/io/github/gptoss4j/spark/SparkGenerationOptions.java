@@ -5,7 +5,7 @@ import io.github.gptoss4j.generate.GenerationRequest;
 import io.github.gptoss4j.generate.ModelOptions;
 import io.github.gptoss4j.generate.SamplingOptions;
 import io.github.gptoss4j.harmony.ReasoningEffort;
-import io.github.gptoss4j.kernels.Precision;
+import io.github.gptoss4j.Precision;
 import java.io.Serial;
 import java.io.Serializable;
 

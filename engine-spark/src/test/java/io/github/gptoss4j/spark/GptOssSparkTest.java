@@ -37,11 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** A real Spark session in {@code local[2]} answering DataFrames of prompts with the demo model. */
 class GptOssSparkTest {
   private static final String SYSTEM = "Answer in one word.";
-  private static final int MAX_TOKENS = 6;
+  private static final int MAX_TOKENS = 5;
   private static final long SEED = 7;
   private static final List<String> PROMPTS = List.of(
       "Why is the sky blue?", "Name a prime number.", "What is the capital of France?", "Say hello.",
-      "Translate 'cat' to German.", "Is water wet?", "Count to three.", "Pick a colour.");
+      "Is water wet?", "Pick a colour.");
   private static final StructType PROMPT_SCHEMA = new StructType()
       .add("id", DataTypes.IntegerType, false)
       .add("prompt", DataTypes.StringType, true);

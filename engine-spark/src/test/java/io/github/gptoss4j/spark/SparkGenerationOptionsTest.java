@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.harmony.ReasoningEffort;
-import io.github.gptoss4j.kernels.Precision;
+import io.github.gptoss4j.Precision;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
