@@ -17,8 +17,7 @@ final class ExecutorModels {
   private static final Map<Key, GptOss> MODELS = new ConcurrentHashMap<>();
 
   static {
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> MODELS.values().forEach(GptOss::close), "gptoss-spark-close-models"));
+    Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "gptoss-spark-close-models"));
   }
 
   private ExecutorModels() {}
@@ -33,5 +32,15 @@ final class ExecutorModels {
   static GptOss model(SparkGenerationOptions options) {
     Key key = new Key(options.modelPath(), options.modelOptions());
     return MODELS.computeIfAbsent(key, k -> GptOss.load(Path.of(k.modelPath()), k.options()));
+  }
+
+  private static void closeAll() {
+    for (GptOss model : MODELS.values()) {
+      try {
+        model.close();
+      } catch (RuntimeException e) {
+        // The JVM is exiting (perhaps while a killed task still reads the weights): close the others anyway.
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.github.gptoss4j.spark;
 
 import io.github.gptoss4j.generate.ChatSession;
 import io.github.gptoss4j.generate.GptOss;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -53,7 +54,7 @@ public final class SparkThroughput {
       spark.stop();
     }
 
-    try (GptOss direct = GptOss.load(java.nio.file.Path.of(model), options.modelOptions())) {
+    try (GptOss direct = GptOss.load(Path.of(model), options.modelOptions())) {
       long tokens = 0;
       long start = System.nanoTime();
       for (String prompt : prompts) {
