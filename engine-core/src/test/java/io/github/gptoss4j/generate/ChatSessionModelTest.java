@@ -12,9 +12,11 @@ import io.github.gptoss4j.harmony.ReasoningEffort;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,35 @@ class ChatSessionModelTest {
       for (int i = 0; i < requests.size(); i++) {
         assertEquals(sequential.get(i), running.get(i).get(), "session " + i);
       }
+    }
+  }
+
+  @Test
+  void oneSessionGeneratesWholeRepliesWhileAnotherIsMidStep() throws Exception {
+    GenerationRequest first = request("First question", 1, 6);
+    GenerationRequest second = request("Second question", 2, 6);
+    List<Integer> firstAlone = tokens(model, first);
+    List<Integer> secondAlone = tokens(model, second);
+    CountDownLatch firstMidStep = new CountDownLatch(1);
+    CountDownLatch secondDone = new CountDownLatch(1);
+    // The first session stops inside its third step until the second has generated its whole reply.
+    GenerationRequest pausing = first.followUp().user("First question").logitsProcessor(harmony -> (context, logits) -> {
+      if (context.generatedCount() == 2) {
+        firstMidStep.countDown();
+        try {
+          assertTrue(secondDone.await(60, TimeUnit.SECONDS), "the second session did not finish meanwhile");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }).build();
+    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+      Future<List<Integer>> firstRun = pool.submit(() -> tokens(model, pausing));
+      assertTrue(firstMidStep.await(60, TimeUnit.SECONDS));
+      List<Integer> secondRun = tokens(model, second);
+      secondDone.countDown();
+      assertEquals(secondAlone, secondRun);
+      assertEquals(firstAlone, firstRun.get());
     }
   }
 
