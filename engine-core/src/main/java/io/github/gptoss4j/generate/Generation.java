@@ -118,6 +118,9 @@ final class Generation {
       }
       chain.add(processor);
     }
+    if (request.constraint() != null) {
+      chain.add(request.constraint().create(harmony)); // structured output last: its mask must stand
+    }
     return List.copyOf(chain);
   }
 
