@@ -18,9 +18,6 @@ import org.apache.spark.util.TaskInterruptListener;
  * within a token and the task ends with Spark's kill exception, so no cut-short answer is emitted.
  */
 final class RowGenerator {
-  static final String JSON_SCHEMA_PENDING =
-      "jsonSchema is not supported yet: structured output is not in this gptoss4j build (see docs/spark.md)";
-
   private final SparkGenerationOptions options;
   private final TaskContext task;
   private final AtomicReference<ChatSession> current = new AtomicReference<>();
@@ -50,9 +47,6 @@ final class RowGenerator {
   Answer answer(String prompt) {
     if (prompt == null) {
       return Answer.failed("the prompt is null; expected a string");
-    }
-    if (options.jsonSchema() != null) {
-      return Answer.failed(JSON_SCHEMA_PENDING);
     }
     GptOss model = ExecutorModels.model(options);
     try (ChatSession session = model.newSession()) {

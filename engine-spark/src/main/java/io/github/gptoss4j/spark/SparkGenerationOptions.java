@@ -1,11 +1,12 @@
 package io.github.gptoss4j.spark;
 
+import io.github.gptoss4j.Precision;
 import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.generate.GenerationRequest;
 import io.github.gptoss4j.generate.ModelOptions;
+import io.github.gptoss4j.generate.ResponseFormat;
 import io.github.gptoss4j.generate.SamplingOptions;
 import io.github.gptoss4j.harmony.ReasoningEffort;
-import io.github.gptoss4j.Precision;
 import java.io.Serial;
 import java.io.Serializable;
 
@@ -26,8 +27,9 @@ import java.io.Serializable;
  * @param replyChannel the channel every reply is opened on, or null (default) to let the model write the
  *     reply's header itself, reasoning first; {@code final} skips the reasoning, and is what a model that does
  *     not write Harmony headers needs (one with random weights, like the demo)
- * @param jsonSchema a JSON schema the answer must follow, or null; structured output is not in this build
- *     yet, so a job that sets one gets an {@code error} on every row (see docs/spark.md)
+ * @param jsonSchema a JSON Schema every answer must be valid under, or null: shown to the model and enforced
+ *     while decoding (the library's {@link ResponseFormat#jsonSchema(String)}, which lists the supported
+ *     keywords)
  * @param threads kernel threads of each executor's model; 0 means the executor JVM's default (all its
  *     processors, or {@code -Dgptoss.threads}); answers are the same for any count
  * @param precision {@link Precision#EXACT} (default) or the opt-in {@link Precision#INT8} fast path
@@ -49,7 +51,8 @@ public record SparkGenerationOptions(
   /**
    * Validates every option, with the library's own checks where it has them.
    *
-   * @throws GenerationException naming the option and what was expected
+   * @throws GenerationException naming the option and what was expected (for the JSON schema, a {@link
+   *     io.github.gptoss4j.structured.SchemaException} naming the keyword and its JSON pointer)
    */
   public SparkGenerationOptions {
     if (modelPath == null || modelPath.isBlank()) {
@@ -58,8 +61,8 @@ public record SparkGenerationOptions(
     if (maxTokens < 0) {
       throw new GenerationException("maxTokens must be >= 1, or 0 for no limit, got " + maxTokens);
     }
-    if (jsonSchema != null && jsonSchema.isBlank()) {
-      throw new GenerationException("jsonSchema must be a JSON schema or null, got a blank string");
+    if (jsonSchema != null) {
+      ResponseFormat.jsonSchema(jsonSchema); // compiled here so a bad schema fails the job's definition, not each row
     }
     if (replyChannel != null) {
       GenerationRequest.builder().replyChannel(replyChannel);
@@ -93,6 +96,9 @@ public record SparkGenerationOptions(
     }
     if (replyChannel != null) {
       request.replyChannel(replyChannel);
+    }
+    if (jsonSchema != null) {
+      request.responseFormat(ResponseFormat.jsonSchema(jsonSchema));
     }
     return request.build();
   }

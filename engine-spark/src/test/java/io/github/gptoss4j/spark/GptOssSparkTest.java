@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gptoss4j.generate.ChatSession;
 import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.generate.GenerationRequest;
@@ -206,14 +208,21 @@ class GptOssSparkTest {
   }
 
   @Test
-  void aJsonSchemaGivesEveryRowAnErrorUntilStructuredOutputExists() {
-    SparkGenerationOptions options = options().jsonSchema("{\"type\": \"object\"}").build();
-    List<Row> rows = GptOssSpark.generate(prompts(PROMPTS.subList(0, 2), 1), "prompt", options).collectAsList();
+  void aJsonSchemaMakesEveryAnswerValidUnderIt() throws Exception {
+    String schema = """
+        {"type": "object", "properties": {"label": {"enum": ["billing", "delivery", "other"]}},
+         "required": ["label"], "additionalProperties": false}""";
+    SparkGenerationOptions options = options().jsonSchema(schema).maxTokens(24).build();
+    List<Row> rows = GptOssSpark.generate(prompts(PROMPTS.subList(0, 3), 2), "prompt", options).collectAsList();
 
-    assertEquals(2, rows.size());
+    assertEquals(3, rows.size());
+    ObjectMapper json = new ObjectMapper();
     for (Row row : rows) {
-      assertEquals(RowGenerator.JSON_SCHEMA_PENDING, row.getAs("error"));
-      assertNull(row.getAs("answer"));
+      assertNull(row.getAs("error"), () -> "row " + row);
+      assertEquals("stop", row.getAs("finish_reason"), "the document closed within maxTokens");
+      JsonNode answer = json.readTree(row.<String>getAs("answer"));
+      assertEquals(List.of("label"), answer.properties().stream().map(Map.Entry::getKey).toList());
+      assertTrue(List.of("billing", "delivery", "other").contains(answer.get("label").asText()), answer.toString());
     }
   }
 

@@ -3,6 +3,7 @@ package io.github.gptoss4j.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.harmony.ReasoningEffort;
@@ -58,8 +59,9 @@ class SparkGenerationOptionsTest {
         refused(SparkGenerationOptions.builder().modelPath(" ")));
     assertEquals("maxTokens must be >= 1, or 0 for no limit, got -1",
         refused(SparkGenerationOptions.builder().modelPath("m").maxTokens(-1)));
-    assertEquals("jsonSchema must be a JSON schema or null, got a blank string",
-        refused(SparkGenerationOptions.builder().modelPath("m").jsonSchema("")));
+    String badSchema = "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", \"minimum\": 1}}}";
+    String schemaError = refused(SparkGenerationOptions.builder().modelPath("m").jsonSchema(badSchema));
+    assertTrue(schemaError.contains("#/properties/n") && schemaError.contains("minimum"), schemaError);
     assertEquals("replyChannel must be analysis, commentary or final, got 'answer'",
         refused(SparkGenerationOptions.builder().modelPath("m").replyChannel("answer")));
     assertEquals("threads must be >= 0 (0 = default), got -2",
