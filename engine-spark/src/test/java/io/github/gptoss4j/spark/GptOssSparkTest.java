@@ -185,6 +185,8 @@ class GptOssSparkTest {
     }
     List<Row> plain = spark.sql("SELECT gptoss_generate('Say hello.').answer AS answer").collectAsList();
     assertEquals(generated.get(PROMPTS.indexOf("Say hello.")).getAs("answer"), plain.get(0).getString(0));
+    List<Row> nullPrompt = spark.sql("SELECT gptoss_generate(CAST(NULL AS STRING)).error").collectAsList();
+    assertEquals("the prompt is null; expected a string", nullPrompt.get(0).getString(0));
   }
 
   @Test
