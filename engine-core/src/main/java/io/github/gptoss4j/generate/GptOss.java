@@ -37,10 +37,12 @@ public final class GptOss implements AutoCloseable {
   private final int vocabSize;
   private final int contextLimit;
   private final PromptRenderer renderer;
+  private final BatchScheduler scheduler;
   private final Runnable resources;
 
   GptOss(
       Supplier<Decoder> decoders,
+      BatchScheduler scheduler,
       HarmonyEncoding harmony,
       Kernels kernels,
       int vocabSize,
@@ -48,6 +50,7 @@ public final class GptOss implements AutoCloseable {
       String contextLimitReason,
       Runnable resources) {
     this.decoders = decoders;
+    this.scheduler = scheduler;
     this.harmony = harmony;
     this.kernels = kernels;
     this.vocabSize = vocabSize;
@@ -115,8 +118,11 @@ public final class GptOss implements AutoCloseable {
       limit = fit;
       reason = "what kvBudgetBytes " + options.kvBudgetBytes() + " holds";
     }
+    BatchScheduler scheduler =
+        options.batchSize() > 1 ? new BatchScheduler(transformer, options.batchSize(), maxBlock) : null;
     return new GptOss(
-        () -> new TransformerDecoder(transformer, options, maxBlock),
+        () -> new TransformerDecoder(transformer, scheduler, options, maxBlock),
+        scheduler,
         HarmonyEncoding.of(tokenizer),
         transformer.kernels(),
         config.vocabSize(),
@@ -182,6 +188,11 @@ public final class GptOss implements AutoCloseable {
 
   Kernels kernels() {
     return kernels;
+  }
+
+  /** The scheduler batching this model's sessions, or null when batching is off. */
+  BatchScheduler scheduler() {
+    return scheduler;
   }
 
   /** Releases the weights' mapping and the kernels' threads when this model loaded them. */

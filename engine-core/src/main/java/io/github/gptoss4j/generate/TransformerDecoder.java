@@ -4,14 +4,21 @@ import io.github.gptoss4j.model.KvCache;
 import io.github.gptoss4j.model.Sequence;
 import io.github.gptoss4j.model.Transformer;
 
-/** A {@link Decoder} over the real forward pass: one {@link Sequence} (KV cache) of a shared transformer. */
+/**
+ * A {@link Decoder} over the real forward pass: one {@link Sequence} (KV cache) of a shared transformer, run
+ * through the model's {@link BatchScheduler} when it has one (so concurrent sessions share passes), else on the
+ * calling thread.
+ */
 final class TransformerDecoder implements Decoder {
   private final Transformer transformer;
+  private final BatchScheduler scheduler;
   private final Sequence sequence;
   private KvCache.Mark mark;
 
-  TransformerDecoder(Transformer transformer, ModelOptions options, int maxBlock) {
+  /** @param scheduler batches this session's passes with others', or null to run them on the calling thread */
+  TransformerDecoder(Transformer transformer, BatchScheduler scheduler, ModelOptions options, int maxBlock) {
     this.transformer = transformer;
+    this.scheduler = scheduler;
     this.sequence = transformer.newSequence(options.kvType(), options.kvBudgetBytes(), maxBlock);
   }
 
@@ -27,7 +34,11 @@ final class TransformerDecoder implements Decoder {
 
   @Override
   public void forward(int[] tokens, int off, int n, float[] logits, boolean everyPosition) {
-    transformer.forward(sequence, tokens, off, n, logits, everyPosition);
+    if (scheduler != null) {
+      scheduler.forward(sequence, tokens, off, n, logits, everyPosition);
+    } else {
+      transformer.forward(sequence, tokens, off, n, logits, everyPosition);
+    }
   }
 
   @Override

@@ -45,7 +45,7 @@ final class ScriptedModel {
 
   GptOss model() {
     return new GptOss(
-        Decoder::new, HarmonyEncoding.of(TOKENIZER), Kernels.get(), VOCAB, contextLimit, "a test limit", () -> {});
+        Decoder::new, null, HarmonyEncoding.of(TOKENIZER), Kernels.get(), VOCAB, contextLimit, "a test limit", () -> {});
   }
 
   private final class Decoder implements io.github.gptoss4j.generate.Decoder {
