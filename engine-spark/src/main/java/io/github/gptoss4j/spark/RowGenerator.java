@@ -5,29 +5,31 @@ import io.github.gptoss4j.GptOssException;
 import io.github.gptoss4j.generate.ChatSession;
 import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.generate.GptOss;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskInterruptListener;
 
 /**
- * Answers the rows of one Spark task, one after another, on this executor's shared model.
+ * Answers the rows of one Spark task on this executor's shared model; thread-safe, so a task may answer
+ * several rows at once (see {@link AnsweredRows}).
  *
  * <p>Every row gets a fresh session: reusing one would reuse the KV cache of the previous row's prompt
  * prefix, which moves prefill block boundaries and so changes logits in the last float bits, and a row's
- * answer must not depend on its neighbours. When Spark kills the task, the row being generated is cancelled
+ * answer must not depend on its neighbours. When Spark kills the task, the rows being generated are cancelled
  * within a token and the task ends with Spark's kill exception, so no cut-short answer is emitted.
  */
 final class RowGenerator {
   private final SparkGenerationOptions options;
   private final TaskContext task;
-  private final AtomicReference<ChatSession> current = new AtomicReference<>();
+  private final Set<ChatSession> running = ConcurrentHashMap.newKeySet();
 
   /** A generator for {@code task}, or for no task (null: called outside Spark). */
   RowGenerator(SparkGenerationOptions options, TaskContext task) {
     this.options = options;
     this.task = task;
     if (task != null) {
-      task.addTaskInterruptListener((TaskInterruptListener) (context, reason) -> cancelCurrent());
+      task.addTaskInterruptListener((TaskInterruptListener) (context, reason) -> cancelAll());
     }
   }
 
@@ -49,8 +51,9 @@ final class RowGenerator {
       return Answer.failed("the prompt is null; expected a string");
     }
     GptOss model = ExecutorModels.model(options);
-    try (ChatSession session = model.newSession()) {
-      current.set(session);
+    ChatSession session = model.newSession();
+    running.add(session);
+    try {
       killIfInterrupted();
       Answer answer = Answer.of(session.generate(options.request(prompt)));
       killIfInterrupted();
@@ -58,15 +61,14 @@ final class RowGenerator {
     } catch (GptOssException e) {
       return Answer.failed(e.getMessage());
     } finally {
-      current.set(null);
+      running.remove(session);
+      session.close();
     }
   }
 
-  private void cancelCurrent() {
-    ChatSession session = current.get();
-    if (session != null) {
-      session.cancel();
-    }
+  /** Cancels the rows being generated: each ends within a token. */
+  void cancelAll() {
+    running.forEach(ChatSession::cancel);
   }
 
   private void killIfInterrupted() {

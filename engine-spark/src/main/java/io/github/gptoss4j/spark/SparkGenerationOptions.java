@@ -33,6 +33,10 @@ import java.io.Serializable;
  * @param threads kernel threads of each executor's model; 0 means the executor JVM's default (all its
  *     processors, or {@code -Dgptoss.threads}); answers are the same for any count
  * @param precision {@link Precision#EXACT} (default) or the opt-in {@link Precision#INT8} fast path
+ * @param batchSize rows a task of {@link GptOssSpark#generate} generates at once, and the most sessions the
+ *     executor's model batches per forward pass ({@link ModelOptions#batchSize()}, default {@value
+ *     ModelOptions#DEFAULT_BATCH_SIZE}); 1 answers a task's rows one after another. Answers are the same for
+ *     any size
  */
 public record SparkGenerationOptions(
     String modelPath,
@@ -44,7 +48,8 @@ public record SparkGenerationOptions(
     String replyChannel,
     String jsonSchema,
     int threads,
-    Precision precision)
+    Precision precision,
+    int batchSize)
     implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
@@ -67,7 +72,7 @@ public record SparkGenerationOptions(
     if (replyChannel != null) {
       GenerationRequest.builder().replyChannel(replyChannel);
     }
-    modelOptions(threads, precision);
+    modelOptions(threads, precision, batchSize);
     samplingOptions(temperature, seed);
   }
 
@@ -78,7 +83,7 @@ public record SparkGenerationOptions(
 
   /** How each executor loads the model. */
   ModelOptions modelOptions() {
-    return modelOptions(threads, precision);
+    return modelOptions(threads, precision, batchSize);
   }
 
   /** The library request that answers {@code prompt} with these options. */
@@ -103,8 +108,8 @@ public record SparkGenerationOptions(
     return request.build();
   }
 
-  private static ModelOptions modelOptions(int threads, Precision precision) {
-    return ModelOptions.builder().threads(threads).precision(precision).build();
+  private static ModelOptions modelOptions(int threads, Precision precision, int batchSize) {
+    return ModelOptions.builder().threads(threads).precision(precision).batchSize(batchSize).build();
   }
 
   private static SamplingOptions samplingOptions(double temperature, long seed) {
@@ -117,8 +122,8 @@ public record SparkGenerationOptions(
 
   /**
    * Collects options. Defaults: no system prompt, Harmony's reasoning effort, no token limit, temperature 1,
-   * seed 0, the model writes the reply's header, no JSON schema, the executor's default kernel threads, {@link Precision#EXACT}. The model path has
-   * no default.
+   * seed 0, the model writes the reply's header, no JSON schema, the executor's default kernel threads, {@link
+   * Precision#EXACT}, the library's batch size. The model path has no default.
    */
   public static final class Builder {
     private String modelPath;
@@ -131,6 +136,7 @@ public record SparkGenerationOptions(
     private String jsonSchema;
     private int threads;
     private Precision precision = Precision.EXACT;
+    private int batchSize = ModelOptions.DEFAULT_BATCH_SIZE;
 
     private Builder() {}
 
@@ -194,6 +200,12 @@ public record SparkGenerationOptions(
       return this;
     }
 
+    /** See {@link SparkGenerationOptions#batchSize()}. */
+    public Builder batchSize(int value) {
+      batchSize = value;
+      return this;
+    }
+
     /**
      * The options collected so far.
      *
@@ -202,7 +214,7 @@ public record SparkGenerationOptions(
     public SparkGenerationOptions build() {
       return new SparkGenerationOptions(
           modelPath, systemPrompt, reasoningEffort, maxTokens, temperature, seed, replyChannel, jsonSchema, threads,
-          precision);
+          precision, batchSize);
     }
   }
 }

@@ -141,7 +141,7 @@ class GptOssSparkTest {
   }
 
   @Test
-  void aRowsAnswerDependsOnItsPromptAndOptionsOnlyNotOnPartitioningOrThreads() {
+  void aRowsAnswerDependsOnItsPromptAndOptionsOnlyNotOnPartitioningThreadsOrBatching() {
     SparkGenerationOptions options = options().build();
     Map<Integer, Row> first = byId(GptOssSpark.generate(prompts(PROMPTS, 3), "prompt", options));
     Map<Integer, Row> again = byId(GptOssSpark.generate(prompts(PROMPTS, 3), "prompt", options));
@@ -150,6 +150,8 @@ class GptOssSparkTest {
         GptOssSpark.generate(prompts(PROMPTS.reversed(), 4), "prompt", options));
     Map<Integer, Row> oneThread =
         byId(GptOssSpark.generate(prompts(PROMPTS, 2), "prompt", options().threads(1).build()));
+    Map<Integer, Row> unbatched =
+        byId(GptOssSpark.generate(prompts(PROMPTS, 2), "prompt", options().batchSize(1).build()));
     Map<Integer, Row> otherSeed =
         byId(GptOssSpark.generate(prompts(PROMPTS, 3), "prompt", options().seed(SEED + 1).build()));
 
@@ -159,6 +161,7 @@ class GptOssSparkTest {
       assertEquals(answer, generated(again.get(id)), "rerun, row " + id);
       assertEquals(answer, generated(onePartition.get(id)), "one partition, row " + id);
       assertEquals(answer, generated(oneThread.get(id)), "one kernel thread, row " + id);
+      assertEquals(answer, generated(unbatched.get(id)), "one row at a time, row " + id);
       // Reversed, row i holds prompt size-1-i.
       assertEquals(answer, generated(reversed.get(PROMPTS.size() - 1 - id)), "reversed order, prompt " + id);
       if (!answer.equals(generated(otherSeed.get(id)))) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gptoss4j.generate.GenerationException;
+import io.github.gptoss4j.generate.ModelOptions;
 import io.github.gptoss4j.harmony.ReasoningEffort;
 import io.github.gptoss4j.Precision;
 import java.io.ByteArrayInputStream;
@@ -30,6 +31,7 @@ class SparkGenerationOptionsTest {
         .jsonSchema("{\"type\": \"object\"}")
         .threads(4)
         .precision(Precision.INT8)
+        .batchSize(3)
         .build();
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -45,7 +47,8 @@ class SparkGenerationOptionsTest {
   void defaultsAreTheLibrarysWithSeedZero() {
     SparkGenerationOptions options = SparkGenerationOptions.builder().modelPath("m").build();
 
-    assertEquals(new SparkGenerationOptions("m", null, null, 0, 1.0, 0, null, null, 0, Precision.EXACT), options);
+    assertEquals(new SparkGenerationOptions("m", null, null, 0, 1.0, 0, null, null, 0, Precision.EXACT,
+        ModelOptions.DEFAULT_BATCH_SIZE), options);
     assertEquals(0, options.request("hi").maxTokens(), "no token limit");
     assertEquals(OptionalLong.of(0), options.request("hi").sampling().seed());
     assertNull(options.request("hi").replyChannel(), "the model writes its own header");
@@ -66,6 +69,8 @@ class SparkGenerationOptionsTest {
         refused(SparkGenerationOptions.builder().modelPath("m").replyChannel("answer")));
     assertEquals("threads must be >= 0 (0 = default), got -2",
         refused(SparkGenerationOptions.builder().modelPath("m").threads(-2)));
+    String batch = refused(SparkGenerationOptions.builder().modelPath("m").batchSize(0));
+    assertTrue(batch.startsWith("batchSize must be"), batch);
     assertEquals("precision must be EXACT or INT8, got null",
         refused(SparkGenerationOptions.builder().modelPath("m").precision(null)));
     assertThrows(GenerationException.class,
