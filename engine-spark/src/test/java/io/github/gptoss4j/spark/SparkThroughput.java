@@ -17,8 +17,8 @@ import org.apache.spark.sql.types.StructType;
  * after another on one thread (the command is in docs/spark.md). Not a test: a benchmark program.
  *
  * <p>Arguments, all optional: rows (64), partitions (4), max tokens per row (16), Spark master (local[2]),
- * kernel threads per model (0 = the default), model directory (the demo model, written to a temporary
- * directory).
+ * kernel threads per model (0 = the default), batch size (8), model directory (the demo model, written to a
+ * temporary directory).
  */
 public final class SparkThroughput {
   private SparkThroughput() {}
@@ -30,9 +30,11 @@ public final class SparkThroughput {
     int maxTokens = args.length > 2 ? Integer.parseInt(args[2]) : 16;
     String master = args.length > 3 ? args[3] : "local[2]";
     int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
-    String model = args.length > 5 ? args[5] : DemoCheckpoint.dir().toString();
+    int batchSize = args.length > 5 ? Integer.parseInt(args[5]) : 8;
+    String model = args.length > 6 ? args[6] : DemoCheckpoint.dir().toString();
     SparkGenerationOptions options = SparkGenerationOptions.builder()
-        .modelPath(model).maxTokens(maxTokens).seed(1).threads(threads).replyChannel("final").build();
+        .modelPath(model).maxTokens(maxTokens).seed(1).threads(threads).batchSize(batchSize)
+        .replyChannel("final").build();
     List<String> prompts = new ArrayList<>();
     for (int i = 0; i < rows; i++) {
       prompts.add("Ticket " + i + ": my order arrived late, please label this ticket.");
@@ -48,7 +50,7 @@ public final class SparkThroughput {
       GptOssSpark.generate(input, "prompt", options).collectAsList(); // loads the model, warms the JIT
       long start = System.nanoTime();
       List<Row> answered = GptOssSpark.generate(input, "prompt", options).collectAsList();
-      report("spark " + master + ", " + partitions + " partitions", answered.stream()
+      report("spark " + master + ", " + partitions + " partitions, batch " + batchSize, answered.stream()
           .mapToLong(r -> r.<Integer>getAs("completion_tokens")).sum(), rows, System.nanoTime() - start);
     } finally {
       spark.stop();
