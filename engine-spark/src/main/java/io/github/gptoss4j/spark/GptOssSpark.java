@@ -25,9 +25,10 @@ import org.apache.spark.sql.types.StructType;
  * }</pre>
  *
  * <p>Each executor JVM loads the model once, on the first row that needs it (the weights are memory-mapped,
- * so all its tasks share one copy), and closes it when the JVM exits. A task answers its partition's rows one
- * after another, each in a fresh session, so a row's answer depends only on its prompt and the options, never
- * on partitioning or retries. A row that cannot be answered (a null prompt, a prompt that does not fit the
+ * so all its tasks share one copy), and closes it when the JVM exits. A task generates up to {@link
+ * SparkGenerationOptions#batchSize()} rows of its partition at once, each in a fresh session, and the model
+ * batches their decode steps; a row's answer depends only on its prompt and the options, never on
+ * partitioning, batching or retries. A row that cannot be answered (a null prompt, a prompt that does not fit the
  * context) gets an {@code error} and the job goes on; a model that cannot be loaded fails the task.
  */
 public final class GptOssSpark {
