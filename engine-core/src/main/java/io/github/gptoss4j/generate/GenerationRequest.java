@@ -208,6 +208,18 @@ public final class GenerationRequest {
     return logitsProcessors;
   }
 
+  /** This request for choice {@code i} of several: with a seed, sampling with seed + i. */
+  GenerationRequest forChoice(int i) {
+    if (sampling.seed().isEmpty()) {
+      return this;
+    }
+    Builder b = followUp();
+    b.messages.addAll(messages);
+    b.conversation = conversation;
+    b.sampling = sampling.toBuilder().seed(sampling.seed().getAsLong() + i).build();
+    return b.build();
+  }
+
   boolean isStopToken(int token) {
     for (int id : stopTokenIds) {
       if (id == token) {

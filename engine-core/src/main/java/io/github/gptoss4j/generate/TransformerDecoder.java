@@ -1,6 +1,9 @@
 package io.github.gptoss4j.generate;
 
 import io.github.gptoss4j.model.KvCache;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import io.github.gptoss4j.model.Sequence;
 import io.github.gptoss4j.model.Transformer;
 
@@ -64,7 +67,52 @@ final class TransformerDecoder implements Decoder {
   }
 
   @Override
+  public Snapshot snapshot() {
+    return new KvSnapshot(sequence.cache().copy());
+  }
+
+  @Override
+  public void restore(Snapshot snapshot) {
+    sequence.cache().restore(((KvSnapshot) snapshot).cache);
+    mark = null;
+  }
+
+  @Override
+  public String stateFormat() {
+    return sequence.cache().format();
+  }
+
+  @Override
+  public void writeState(DataOutputStream out) throws IOException {
+    sequence.cache().writeTo(out);
+  }
+
+  @Override
+  public void readState(DataInputStream in) throws IOException {
+    mark = null;
+    sequence.cache().readFrom(in);
+  }
+
+  @Override
   public void close() {
     sequence.close();
+  }
+
+  /** A copy of a sequence's KV cache. */
+  private record KvSnapshot(KvCache cache) implements Snapshot {
+    @Override
+    public int position() {
+      return cache.size();
+    }
+
+    @Override
+    public long bytes() {
+      return cache.allocatedBytes();
+    }
+
+    @Override
+    public void close() {
+      cache.close();
+    }
   }
 }
