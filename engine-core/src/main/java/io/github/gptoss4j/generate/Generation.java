@@ -54,6 +54,7 @@ final class Generation {
 
   // The current round: one prompt and the reply to it.
   private int[] prompt;
+  private int headAt;
   private int markAt;
   private int roundBudget;
   private int roundStart;
@@ -127,6 +128,7 @@ final class Generation {
    */
   void begin(int[] tokens, int budget) {
     prompt = tokens;
+    headAt = renderer.headLength(request, conversation);
     markAt = tokens.length - renderer.completionSuffixLength() - replyOpening.length;
     roundBudget = budget;
     roundStart = generated;
@@ -191,16 +193,19 @@ final class Generation {
   private void prefillBlock() {
     long t0 = System.nanoTime();
     int end = Math.min(prefilled + cache.maxBlock(), prompt.length);
-    if (prefilled < markAt && markAt < end) {
+    if (prefilled < headAt && headAt < end) {
+      end = headAt;
+    } else if (prefilled < markAt && markAt < end) {
       end = markAt;
     }
     int n = end - prefilled;
     cache.forward(prompt, prefilled, n, end == prompt.length ? logits : null);
     prefilled = end;
     prefillTokens += n;
-    if (end == markAt) {
+    if (end == headAt || end == markAt) {
       // The next turn's prompt shares everything before this turn's "<|start|>assistant" (it differs after
-      // it when earlier reasoning is dropped), even when the sliding window cannot truncate back that far.
+      // it when earlier reasoning is dropped), and after a reset still the system and developer messages,
+      // even when the sliding window cannot truncate back that far.
       cache.mark();
     }
     prefillNanos += System.nanoTime() - t0;

@@ -36,14 +36,7 @@ final class PromptRenderer {
    * ending with {@code <|start|>assistant} and the request's reply opening.
    */
   int[] render(GenerationRequest request, List<Message> messages) {
-    List<Message> all = new ArrayList<>();
-    if (messages.stream().noneMatch(m -> m.author().role() == Role.SYSTEM)) {
-      all.add(Message.of(Role.SYSTEM, system(request)));
-    }
-    boolean wantsDeveloper = request.instructions() != null || !request.functionTools().isEmpty();
-    if (wantsDeveloper && messages.stream().noneMatch(m -> m.author().role() == Role.DEVELOPER)) {
-      all.add(Message.of(Role.DEVELOPER, developer(request)));
-    }
+    List<Message> all = new ArrayList<>(head(request, messages));
     all.addAll(messages);
     int[] prompt;
     try {
@@ -55,6 +48,31 @@ final class PromptRenderer {
     int[] full = Arrays.copyOf(prompt, prompt.length + opening.length);
     System.arraycopy(opening, 0, full, prompt.length, opening.length);
     return full;
+  }
+
+  /**
+   * Tokens of the system and developer messages {@link #render} puts before {@code messages}: the part of the
+   * prompt a forgotten conversation still shares with the next one.
+   */
+  int headLength(GenerationRequest request, List<Message> messages) {
+    int length = 0;
+    for (Message message : head(request, messages)) {
+      length += harmony.renderMessage(message).length;
+    }
+    return length;
+  }
+
+  /** The system and developer messages the request implies, where {@code messages} do not bring their own. */
+  private static List<Message> head(GenerationRequest request, List<Message> messages) {
+    List<Message> head = new ArrayList<>(2);
+    if (messages.stream().noneMatch(m -> m.author().role() == Role.SYSTEM)) {
+      head.add(Message.of(Role.SYSTEM, system(request)));
+    }
+    boolean wantsDeveloper = request.instructions() != null || !request.functionTools().isEmpty();
+    if (wantsDeveloper && messages.stream().noneMatch(m -> m.author().role() == Role.DEVELOPER)) {
+      head.add(Message.of(Role.DEVELOPER, developer(request)));
+    }
+    return head;
   }
 
   private static SystemContent system(GenerationRequest request) {
