@@ -152,10 +152,10 @@ public final class KvCache implements AutoCloseable {
   }
 
   /**
-   * Stores the keys and values of {@code n} positions from {@code size()} on, given as rows of
-   * {@code kvHeads·headDim}, into each KV head's rows of the head-major buffer.
+   * Stores the keys and values of {@code n} positions from {@code size()} on, given as rows {@code [from, from
+   * + n)} of {@code kvHeads·headDim}, into each KV head's rows of the head-major buffer.
    */
-  void write(int layer, float[] keys, float[] values, int n) {
+  void write(int layer, float[] keys, float[] values, int from, int n) {
     KvBuffer buffer = layers[layer].buffer;
     int headDim = config.headDim();
     int kvHeads = config.numKvHeads();
@@ -163,7 +163,7 @@ public final class KvCache implements AutoCloseable {
       int row = (size + t) % buffer.capacity();
       for (int g = 0; g < kvHeads; g++) {
         long index = buffer.rowIndex(g, row, headDim);
-        int src = (t * kvHeads + g) * headDim;
+        int src = ((from + t) * kvHeads + g) * headDim;
         store(buffer.keys(), index, keys, src, headDim);
         store(buffer.values(), index, values, src, headDim);
       }
