@@ -37,6 +37,8 @@ final class Generation {
   private final List<LogitsProcessor> processors;
   private final TokenContext context = new Context();
   private final long startNanos = System.nanoTime();
+  private final JfrGeneration recording = JfrGeneration.started();
+  private Done result;
   private final long deadlineNanos;
   private final ArrayDeque<GenerationEvent> queue = new ArrayDeque<>();
   private final float[] logits;
@@ -153,6 +155,11 @@ final class Generation {
   /** Whether the generation has ended (its {@link Done} is queued) or failed. */
   boolean isDone() {
     return done;
+  }
+
+  /** The {@link Done} event once the generation has ended; null before, or when it failed. */
+  Done result() {
+    return result;
   }
 
   /** The conversation with the reply (and any tool rounds) appended: the session's next history. */
@@ -310,7 +317,9 @@ final class Generation {
       return;
     }
     done = true;
-    queue.add(new Done(reason, stats()));
+    result = new Done(reason, stats());
+    queue.add(result);
+    recording.finished(result);
   }
 
   /** Runs a built-in tool, adds its result to the conversation and starts the next round. */
