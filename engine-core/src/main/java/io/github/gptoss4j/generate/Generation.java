@@ -37,6 +37,8 @@ final class Generation {
   private final List<LogitsProcessor> processors;
   private final TokenContext context = new Context();
   private final long startNanos = System.nanoTime();
+  private final JfrGeneration recording = JfrGeneration.started();
+  private Done result;
   private final long deadlineNanos;
   private final ArrayDeque<GenerationEvent> queue = new ArrayDeque<>();
   private final float[] logits;
@@ -54,6 +56,8 @@ final class Generation {
 
   // The current round: one prompt and the reply to it.
   private int[] prompt;
+  private int prefillEnd;
+  private int sharedAt;
   private int markAt;
   private int roundBudget;
   private int roundStart;
@@ -128,8 +132,11 @@ final class Generation {
    * Starts a round for {@code tokens}, which may generate {@code budget} tokens: keeps the cached prefix,
    * prefills the rest on the next steps.
    */
-  void begin(int[] tokens, int budget) {
+  void begin(PromptRenderer.Prompt rendered, int budget) {
+    int[] tokens = rendered.tokens();
     prompt = tokens;
+    prefillEnd = tokens.length;
+    sharedAt = rendered.sharedPrefix();
     markAt = tokens.length - renderer.completionSuffixLength() - replyOpening.length;
     roundBudget = budget;
     roundStart = generated;
@@ -137,6 +144,17 @@ final class Generation {
     prefilled = cachedTokens;
     parser = new ReplyParser(harmony, this::route, replyOpening);
     stops = new StopStrings(request.stopStrings());
+  }
+
+  /**
+   * Prefills the prompt but for its last token, which each of several choices then runs itself: the KV of
+   * everything before it is computed once for them all.
+   */
+  void prefillShared() {
+    prefillEnd = prompt.length - 1;
+    while (prefilled < prefillEnd) {
+      step();
+    }
   }
 
   void cancel() {
@@ -154,6 +172,11 @@ final class Generation {
   /** Whether the generation has ended (its {@link Done} is queued) or failed. */
   boolean isDone() {
     return done;
+  }
+
+  /** The {@link Done} event once the generation has ended; null before, or when it failed. */
+  Done result() {
+    return result;
   }
 
   /** The conversation with the reply (and any tool rounds) appended: the session's next history. */
@@ -174,7 +197,7 @@ final class Generation {
       StopReason interrupted = cancelled ? StopReason.CANCELLED : timedOut() ? StopReason.TIMEOUT : null;
       if (interrupted != null) {
         finish(interrupted);
-      } else if (prefilled < prompt.length) {
+      } else if (prefilled < prefillEnd) {
         prefillBlock();
       } else {
         decodeToken();
@@ -193,17 +216,24 @@ final class Generation {
 
   private void prefillBlock() {
     long t0 = System.nanoTime();
-    int end = Math.min(prefilled + cache.maxBlock(), prompt.length);
-    if (prefilled < markAt && markAt < end) {
-      end = markAt;
+    int end = Math.min(prefilled + cache.maxBlock(), prefillEnd);
+    // Blocks end at the instructions' end, so that cached and cold prefills continue from the same point.
+    for (int boundary : new int[] {sharedAt, markAt}) {
+      if (prefilled < boundary && boundary < end) {
+        end = boundary;
+      }
     }
     int n = end - prefilled;
     cache.forward(prompt, prefilled, n, end == prompt.length ? logits : null);
     prefilled = end;
     prefillTokens += n;
-    if (end == markAt) {
+    if (end == sharedAt) {
+      cache.share(prompt, sharedAt);
+    }
+    if (end == sharedAt || end == markAt) {
       // The next turn's prompt shares everything before this turn's "<|start|>assistant" (it differs after
-      // it when earlier reasoning is dropped), even when the sliding window cannot truncate back that far.
+      // it when earlier reasoning is dropped), and after a reset still the system and developer messages,
+      // even when the sliding window cannot truncate back that far.
       cache.mark();
     }
     prefillNanos += System.nanoTime() - t0;
@@ -308,7 +338,9 @@ final class Generation {
       return;
     }
     done = true;
-    queue.add(new Done(reason, stats()));
+    result = new Done(reason, stats());
+    queue.add(result);
+    recording.finished(result);
   }
 
   /** Runs a built-in tool, adds its result to the conversation and starts the next round. */
@@ -326,8 +358,8 @@ final class Generation {
     conversation.add(GenerationRequest.Builder.toolMessage(call.recipient(), output));
     toolRounds++;
     lastCall = null;
-    int[] next = renderer.render(request, conversation);
-    begin(next, renderer.checkFits(next.length, request.maxTokens() == 0 ? 0 : request.maxTokens() - generated));
+    PromptRenderer.Prompt next = renderer.render(request, conversation);
+    begin(next, renderer.checkFits(next.tokens().length, request.maxTokens() == 0 ? 0 : request.maxTokens() - generated));
   }
 
   private Stats stats() {

@@ -78,13 +78,13 @@ final class JsonMasker {
 
   /** The threads {@code state} becomes after the bytes {@code token}, into {@code out} (cleared first). */
   void advance(Threads state, byte[] token, Threads out) {
-    copy(state, out);
+    out.setTo(state);
     for (int i = 0; i < token.length && out.size() > 0; i++) {
       scratch.clear();
       for (int t = 0; t < out.size(); t++) {
         automaton.step(out.get(t), token[i] & 0xFF, scratch);
       }
-      copy(scratch, out);
+      out.setTo(scratch);
     }
   }
 
@@ -113,24 +113,24 @@ final class JsonMasker {
 
   /** Tokens from a thread inside a string body: tabulated ones that stay inside, walked ones that close it. */
   private void string(Thread thread, InString s, int budget, long[] allowed) {
-    int state = s.state();
+    Vocabulary.StringTable table = vocabulary.strings(s.state());
     int afterClose = 1 + (thread.below == null ? 0 : thread.below.shortest);
     int missing = Math.max(0, s.minLength() - s.count());
-    long[] inside = vocabulary.inString[state];
-    boolean unbounded = s.maxLength() == Integer.MAX_VALUE;
-    if (unbounded && afterClose + 3 + missing <= budget) {
+    int left = s.maxLength() == Integer.MAX_VALUE ? Integer.MAX_VALUE : s.maxLength() - s.count();
+    if (afterClose + 3 + missing <= budget) {
+      // No token inside the body can break the budget, and the length bound is one precomputed set: fast.
+      long[] inside = left >= table.mostBegun ? table.inside : table.beginningAtMost(left);
       for (int w = 0; w < inside.length; w++) {
-        allowed[w] |= inside[w]; // no token inside the body can break the budget: the common case, fast
+        allowed[w] |= inside[w];
       }
     } else {
-      byte[] begun = vocabulary.begun[state];
-      byte[] ends = vocabulary.endState[state];
+      long[] inside = table.inside;
       for (int w = 0; w < inside.length; w++) {
         for (long bits = inside[w]; bits != 0; bits &= bits - 1) {
           int token = (w << 6) + Long.numberOfTrailingZeros(bits);
-          int chars = begun[token] & 0xFF;
-          int shortest = afterClose + Utf8String.pendingBytes(ends[token]) + Math.max(0, missing - chars);
-          if ((unbounded || s.count() + chars <= s.maxLength()) && shortest <= budget) {
+          int chars = table.begun[token] & 0xFF;
+          int shortest = afterClose + Utf8String.pendingBytes(table.endState[token]) + Math.max(0, missing - chars);
+          if (chars <= left && shortest <= budget) {
             allowed[w] |= 1L << token;
           }
         }
@@ -139,21 +139,11 @@ final class JsonMasker {
     single.clear();
     single.add(thread);
     Threads out = levels[0];
-    for (int token : vocabulary.closing[state]) {
+    for (int token : table.closing) {
       advance(single, vocabulary.bytes[token], out);
       if (out.size() > 0 && out.shortest() <= budget) {
         allowed[token >>> 6] |= 1L << token;
       }
-    }
-  }
-
-  private static void copy(Threads from, Threads to) {
-    if (from == to) {
-      return;
-    }
-    to.clear();
-    for (int i = 0; i < from.size(); i++) {
-      to.add(from.get(i));
     }
   }
 }

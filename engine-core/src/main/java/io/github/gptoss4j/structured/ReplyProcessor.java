@@ -121,7 +121,7 @@ final class ReplyProcessor implements LogitsProcessor {
       if (next.size() == 0) {
         throw broken(token, "a token the JSON schema does not allow");
       }
-      copy(next, json);
+      json.setTo(next);
     }
   }
 
@@ -168,7 +168,7 @@ final class ReplyProcessor implements LogitsProcessor {
     } else if (json.size() > 0) {
       masker(route).allowed(json, Math.max(0, remaining - 2), allowed);
     }
-    if (r.body() == null || complete(json)) {
+    if (r.body() == null || json.anyComplete()) {
       allow(r.terminator());
     }
   }
@@ -233,21 +233,7 @@ final class ReplyProcessor implements LogitsProcessor {
     allowed[token >>> 6] |= 1L << token;
   }
 
-  private static boolean complete(Threads state) {
-    for (int i = 0; i < state.size(); i++) {
-      if (state.get(i).complete()) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  private static void copy(Threads from, Threads to) {
-    to.clear();
-    for (int i = 0; i < from.size(); i++) {
-      to.add(from.get(i));
-    }
-  }
 
   private GenerationException broken(int token, String what) {
     return new GenerationException("token " + token + " at reply position " + (readCount - 1) + " is " + what

@@ -27,6 +27,26 @@ final class Threads {
     size = 0;
   }
 
+  /** Makes this list hold the threads of {@code other}. */
+  void setTo(Threads other) {
+    if (other != this) {
+      clear();
+      for (int i = 0; i < other.size; i++) {
+        add(other.items[i]);
+      }
+    }
+  }
+
+  /** Whether the document may end here: some thread is complete. */
+  boolean anyComplete() {
+    for (int i = 0; i < size; i++) {
+      if (items[i].complete()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The smallest shortest-completion among the threads. */
   int shortest() {
     int min = Integer.MAX_VALUE;

@@ -18,50 +18,73 @@ final class TokenTrie {
 
   /** A trie of {@code bytes[id]} for every id with non-null bytes. */
   TokenTrie(byte[][] bytes) {
-    Integer[] order = new Integer[bytes.length];
-    int n = 0;
+    // Insert into a linked trie (first child, next sibling), then lay it out in preorder.
     long total = 1;
+    for (byte[] token : bytes) {
+      total += token == null ? 0 : token.length;
+    }
+    int capacity = (int) Math.min(Integer.MAX_VALUE - 8, total);
+    int[] firstChild = new int[capacity];
+    int[] nextSibling = new int[capacity];
+    byte[] linkedEdge = new byte[capacity];
+    int[] linkedToken = new int[capacity];
+    int[] rootChild = new int[256]; // the root's 256 children, found without a list walk
+    Arrays.fill(linkedToken, -1);
+    int count = 1;
     for (int id = 0; id < bytes.length; id++) {
-      if (bytes[id] != null && bytes[id].length > 0) {
-        order[n++] = id;
-        total += bytes[id].length;
+      byte[] token = bytes[id];
+      if (token == null || token.length == 0) {
+        continue;
+      }
+      int node = rootChild[token[0] & 0xFF];
+      if (node == 0) {
+        node = count++;
+        linkedEdge[node] = token[0];
+        rootChild[token[0] & 0xFF] = node;
+      }
+      for (int i = 1; i < token.length; i++) {
+        int child = firstChild[node];
+        while (child != 0 && linkedEdge[child] != token[i]) {
+          child = nextSibling[child];
+        }
+        if (child == 0) {
+          child = count++;
+          linkedEdge[child] = token[i];
+          nextSibling[child] = firstChild[node];
+          firstChild[node] = child;
+        }
+        node = child;
+      }
+      linkedToken[node] = id;
+    }
+    edge = new byte[count];
+    token = new int[count];
+    end = new int[count];
+    height = new short[count];
+    token[ROOT] = -1;
+    nodes = 1;
+    int tallest = 0;
+    for (int b = 0; b < 256; b++) {
+      if (rootChild[b] != 0) {
+        tallest = Math.max(tallest, 1 + layOut(rootChild[b], firstChild, nextSibling, linkedEdge, linkedToken));
       }
     }
-    Integer[] ids = Arrays.copyOf(order, n);
-    Arrays.sort(ids, (a, b) -> Arrays.compareUnsigned(bytes[a], bytes[b]));
-    int capacity = (int) Math.min(Integer.MAX_VALUE - 8, total);
-    edge = new byte[capacity];
-    token = new int[capacity];
-    end = new int[capacity];
-    height = new short[capacity];
-    build(bytes, ids, 0, ids.length, 0, (byte) 0);
+    end[ROOT] = nodes;
+    height[ROOT] = (short) tallest;
   }
 
-  /** Builds the node for the prefix of length {@code depth} shared by {@code ids[lo, hi)}; returns its height. */
-  private int build(byte[][] bytes, Integer[] ids, int lo, int hi, int depth, byte in) {
+  /** Copies linked node {@code linked} and its subtree in preorder; returns its height. */
+  private int layOut(int linked, int[] firstChild, int[] nextSibling, byte[] linkedEdge, int[] linkedToken) {
     int node = nodes++;
-    edge[node] = in;
-    token[node] = -1;
-    if (lo < hi && bytes[ids[lo]].length == depth) {
-      token[node] = ids[lo++]; // sorted: the prefix itself comes first
-    }
+    edge[node] = linkedEdge[linked];
+    token[node] = linkedToken[linked];
     int tallest = 0;
-    while (lo < hi) {
-      byte b = bytes[ids[lo]][depth];
-      int groupEnd = lo + 1;
-      while (groupEnd < hi && bytes[ids[groupEnd]][depth] == b) {
-        groupEnd++;
-      }
-      tallest = Math.max(tallest, 1 + build(bytes, ids, lo, groupEnd, depth + 1, b));
-      lo = groupEnd;
+    for (int child = firstChild[linked]; child != 0; child = nextSibling[child]) {
+      tallest = Math.max(tallest, 1 + layOut(child, firstChild, nextSibling, linkedEdge, linkedToken));
     }
     end[node] = nodes;
     height[node] = (short) tallest;
     return tallest;
-  }
-
-  int nodeCount() {
-    return nodes;
   }
 
   /** The byte (0..255) on the edge into {@code node}. */

@@ -23,7 +23,23 @@ final class Utf8String {
   /** {@link #step}'s answer for a byte no string body can hold here. */
   static final int REJECT = -1;
 
+  /** {@link #step} as a table, {@code [state << 8 | b]}, for the per-vocabulary tabulation. */
+  private static final byte[] NEXT = new byte[STATES << 8];
+
+  static {
+    for (int state = 0; state < STATES; state++) {
+      for (int b = 0; b < 256; b++) {
+        NEXT[state << 8 | b] = (byte) step(state, b);
+      }
+    }
+  }
+
   private Utf8String() {}
+
+  /** As {@link #step}, by table lookup. */
+  static int next(int state, int b) {
+    return NEXT[state << 8 | b];
+  }
 
   /** The state after byte {@code b} (0..255), or {@link #CLOSE} or {@link #REJECT}. */
   static int step(int state, int b) {

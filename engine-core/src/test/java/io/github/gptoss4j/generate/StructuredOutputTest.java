@@ -103,7 +103,7 @@ class StructuredOutputTest {
     GenerationRequest request = GenerationRequest.builder().instructions("Be terse.").user("Hi")
         .replyChannel("final").responseFormat(ResponseFormat.jsonSchema("{\"type\":\"integer\"}")).build();
     PromptRenderer renderer = new PromptRenderer(model.harmony(), 4096, "test");
-    String prompt = model.harmony().tokenizer().decode(renderer.render(request, request.messages()));
+    String prompt = model.harmony().tokenizer().decode(renderer.render(request, request.messages()).tokens());
     assertTrue(prompt.contains("<|start|>developer<|message|># Instructions\n\nBe terse.\n\n# Response Formats\n\n"
         + "## response\n\n{\"type\":\"integer\"}<|end|>"), prompt);
     assertTrue(prompt.endsWith("<|start|>assistant<|channel|>final <|constrain|>json<|message|>"), prompt);

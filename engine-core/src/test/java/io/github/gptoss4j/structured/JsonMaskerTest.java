@@ -29,7 +29,7 @@ class JsonMaskerTest {
     SplittableRandom random = new SplittableRandom(seed);
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     for (int used = 0; ; used++) {
-      if (complete(state)) {
+      if (state.anyComplete()) {
         return text.toString(StandardCharsets.UTF_8);
       }
       int remaining = maxTokens - used;
@@ -50,14 +50,6 @@ class JsonMaskerTest {
     }
   }
 
-  private static boolean complete(Threads state) {
-    for (int i = 0; i < state.size(); i++) {
-      if (state.get(i).complete()) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   private static int pick(long[] allowed, SplittableRandom random) {
     int count = 0;

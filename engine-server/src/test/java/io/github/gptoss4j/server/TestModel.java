@@ -1,8 +1,8 @@
 package io.github.gptoss4j.server;
 
 import io.github.gptoss4j.checkpoint.GptOssConfig;
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint;
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint.Preset;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint.Preset;
 import io.github.gptoss4j.generate.ChatSession;
 import io.github.gptoss4j.generate.GenerationRequest;
 import io.github.gptoss4j.generate.GptOss;
