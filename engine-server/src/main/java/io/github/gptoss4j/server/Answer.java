@@ -1,9 +1,9 @@
 package io.github.gptoss4j.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gptoss4j.generate.GenerationEvent;
 import io.github.gptoss4j.generate.Stats;
 import io.github.gptoss4j.generate.StopReason;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -38,10 +38,21 @@ interface Answer {
   /** The whole answer, once the generation is done. */
   JsonNode whole();
 
+  /** The generation's last event once accepted; null before, or when the generation failed. */
+  GenerationEvent.Done done();
+
   /** Whether the generation's {@code Done} was accepted (not so when it failed). */
-  boolean finished();
+  default boolean finished() {
+    return done() != null;
+  }
 
-  Stats stats();
+  /** Stats of the finished generation. */
+  default Stats stats() {
+    return done().stats();
+  }
 
-  StopReason stopReason();
+  /** Why the finished generation ended. */
+  default StopReason stopReason() {
+    return done().stopReason();
+  }
 }

@@ -169,18 +169,8 @@ final class ChatReply implements Answer {
   }
 
   @Override
-  public boolean finished() {
-    return done != null;
-  }
-
-  @Override
-  public Stats stats() {
-    return done.stats();
-  }
-
-  @Override
-  public StopReason stopReason() {
-    return done.stopReason();
+  public Done done() {
+    return done;
   }
 
   /**

@@ -106,18 +106,8 @@ final class ResponsesReply implements Answer {
   }
 
   @Override
-  public boolean finished() {
-    return done != null;
-  }
-
-  @Override
-  public Stats stats() {
-    return done.stats();
-  }
-
-  @Override
-  public StopReason stopReason() {
-    return done.stopReason();
+  public Done done() {
+    return done;
   }
 
   /** The finished response. */
