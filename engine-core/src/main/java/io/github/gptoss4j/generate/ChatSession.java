@@ -6,6 +6,7 @@ import io.github.gptoss4j.generate.GenerationEvent.ReasoningDelta;
 import io.github.gptoss4j.generate.GenerationEvent.TokenEvent;
 import io.github.gptoss4j.generate.GenerationEvent.ToolCall;
 import io.github.gptoss4j.harmony.Message;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class ChatSession implements AutoCloseable {
 
   ChatSession(GptOss model, Decoder decoder) {
     this.model = model;
-    this.cache = new PrefixCache(decoder);
+    this.cache = new PrefixCache(decoder, model.prefixStore());
   }
 
   /**
@@ -177,6 +178,25 @@ public final class ChatSession implements AutoCloseable {
   }
 
   /**
+   * Saves this session (its conversation, the tokens its KV cache holds and that cache's state) to {@code
+   * file}, so that {@link GptOss#restoreSession} continues it exactly. An existing file is replaced whole or
+   * not at all.
+   *
+   * @throws GenerationException if the session is generating, or the file cannot be written (naming it)
+   */
+  public void save(Path file) {
+    if (running.get() != null) {
+      throw new GenerationException("cannot save a session while it is generating");
+    }
+    SessionFile.write(file, history, cache);
+  }
+
+  /** Replaces this new session's state with a saved one. */
+  void load(Path file) {
+    history.addAll(SessionFile.read(file, cache, model.vocabSize()));
+  }
+
+  /**
    * Frees the KV cache.
    *
    * @throws GenerationException if a generation is in progress (cancel it and let it finish first)
@@ -214,11 +234,11 @@ public final class ChatSession implements AutoCloseable {
     if (!running.compareAndSet(null, generation)) {
       throw new GenerationException("this session is already generating; use one session per concurrent conversation");
     }
-    int[] prompt;
+    PromptRenderer.Prompt prompt;
     int budget;
     try {
       prompt = renderer.render(request, messages);
-      budget = renderer.checkFits(prompt.length, request.maxTokens());
+      budget = renderer.checkFits(prompt.tokens().length, request.maxTokens());
     } catch (RuntimeException e) {
       running.set(null); // refused before any work: the session is as it was
       throw e;

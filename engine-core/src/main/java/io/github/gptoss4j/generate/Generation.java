@@ -54,6 +54,7 @@ final class Generation {
 
   // The current round: one prompt and the reply to it.
   private int[] prompt;
+  private int sharedAt;
   private int markAt;
   private int roundBudget;
   private int roundStart;
@@ -125,8 +126,10 @@ final class Generation {
    * Starts a round for {@code tokens}, which may generate {@code budget} tokens: keeps the cached prefix,
    * prefills the rest on the next steps.
    */
-  void begin(int[] tokens, int budget) {
+  void begin(PromptRenderer.Prompt rendered, int budget) {
+    int[] tokens = rendered.tokens();
     prompt = tokens;
+    sharedAt = rendered.sharedPrefix();
     markAt = tokens.length - renderer.completionSuffixLength() - replyOpening.length;
     roundBudget = budget;
     roundStart = generated;
@@ -191,13 +194,19 @@ final class Generation {
   private void prefillBlock() {
     long t0 = System.nanoTime();
     int end = Math.min(prefilled + cache.maxBlock(), prompt.length);
-    if (prefilled < markAt && markAt < end) {
-      end = markAt;
+    // Blocks end at the instructions' end, so that cached and cold prefills continue from the same point.
+    for (int boundary : new int[] {sharedAt, markAt}) {
+      if (prefilled < boundary && boundary < end) {
+        end = boundary;
+      }
     }
     int n = end - prefilled;
     cache.forward(prompt, prefilled, n, end == prompt.length ? logits : null);
     prefilled = end;
     prefillTokens += n;
+    if (end == sharedAt) {
+      cache.share(prompt, sharedAt);
+    }
     if (end == markAt) {
       // The next turn's prompt shares everything before this turn's "<|start|>assistant" (it differs after
       // it when earlier reasoning is dropped), even when the sliding window cannot truncate back that far.
@@ -323,8 +332,8 @@ final class Generation {
     conversation.add(GenerationRequest.Builder.toolMessage(call.recipient(), output));
     toolRounds++;
     lastCall = null;
-    int[] next = renderer.render(request, conversation);
-    begin(next, renderer.checkFits(next.length, request.maxTokens() == 0 ? 0 : request.maxTokens() - generated));
+    PromptRenderer.Prompt next = renderer.render(request, conversation);
+    begin(next, renderer.checkFits(next.tokens().length, request.maxTokens() == 0 ? 0 : request.maxTokens() - generated));
   }
 
   private Stats stats() {

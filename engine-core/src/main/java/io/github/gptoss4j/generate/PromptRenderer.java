@@ -32,10 +32,19 @@ final class PromptRenderer {
   }
 
   /**
+   * A rendered prompt.
+   *
+   * @param tokens the whole prompt, ending with {@code <|start|>assistant} and the reply opening
+   * @param sharedPrefix how many of its first tokens are the leading system and developer messages, which
+   *     every conversation under the same settings starts with (the shared prefix cache keys on them)
+   */
+  record Prompt(int[] tokens, int sharedPrefix) {}
+
+  /**
    * The prompt for the conversation {@code messages} under {@code request}'s system and developer settings,
    * ending with {@code <|start|>assistant} and the request's reply opening.
    */
-  int[] render(GenerationRequest request, List<Message> messages) {
+  Prompt render(GenerationRequest request, List<Message> messages) {
     List<Message> all = new ArrayList<>();
     if (messages.stream().noneMatch(m -> m.author().role() == Role.SYSTEM)) {
       all.add(Message.of(Role.SYSTEM, system(request)));
@@ -54,7 +63,15 @@ final class PromptRenderer {
     int[] opening = replyOpening(request);
     int[] full = Arrays.copyOf(prompt, prompt.length + opening.length);
     System.arraycopy(opening, 0, full, prompt.length, opening.length);
-    return full;
+    int shared = 0;
+    for (Message m : all) {
+      if (m.author().role() != Role.SYSTEM && m.author().role() != Role.DEVELOPER) {
+        break;
+      }
+      shared += harmony.renderMessage(m).length;
+    }
+    // A prompt of instructions alone shares all but the token it must run for its logits.
+    return new Prompt(full, Math.min(shared, full.length - 1));
   }
 
   private static SystemContent system(GenerationRequest request) {

@@ -4,6 +4,9 @@ import io.github.gptoss4j.checkpoint.GptOssConfig;
 import io.github.gptoss4j.kernels.Kernels.KvBuffer;
 import io.github.gptoss4j.KvType;
 import java.lang.foreign.Arena;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -168,10 +171,10 @@ public final class KvCache implements AutoCloseable {
   }
 
   /**
-   * Stores the keys and values of {@code n} positions from {@code size()} on, given as rows of
-   * {@code kvHeads·headDim}, into each KV head's rows of the head-major buffer.
+   * Stores the keys and values of {@code n} positions from {@code size()} on, given as rows {@code [from, from
+   * + n)} of {@code kvHeads·headDim}, into each KV head's rows of the head-major buffer.
    */
-  void write(int layer, float[] keys, float[] values, int n) {
+  void write(int layer, float[] keys, float[] values, int from, int n) {
     KvBuffer buffer = layers[layer].buffer;
     int headDim = config.headDim();
     int kvHeads = config.numKvHeads();
@@ -179,7 +182,7 @@ public final class KvCache implements AutoCloseable {
       int row = (size + t) % buffer.capacity();
       for (int g = 0; g < kvHeads; g++) {
         long index = buffer.rowIndex(g, row, headDim);
-        int src = (t * kvHeads + g) * headDim;
+        int src = ((from + t) * kvHeads + g) * headDim;
         store(buffer.keys(), index, keys, src, headDim);
         store(buffer.values(), index, values, src, headDim);
       }
@@ -333,6 +336,109 @@ public final class KvCache implements AutoCloseable {
     }
     copy.size = size;
     return copy;
+  }
+
+  /**
+   * Makes this cache hold exactly what {@code source} holds, as if it had computed the same positions itself:
+   * a prefix computed once and reused by another sequence.
+   *
+   * @throws IllegalArgumentException if {@code source} has another shape (model, element type, block size)
+   * @throws ContextOverflowException if its positions do not fit this cache's budget
+   */
+  public void restore(KvCache source) {
+    if (source.config != config || source.type != type || source.maxBlock != maxBlock) {
+      throw new IllegalArgumentException("cannot restore a KV cache of another model, element type or block size");
+    }
+    size = 0; // nothing of the old content is kept, so growing copies nothing
+    for (int l = 0; l < layers.length; l++) {
+      Layer from = source.layers[l];
+      Layer to = layers[l];
+      if (source.size > 0) {
+        to.ensure(source.size);
+        copyRows(from.buffer, to.buffer, Math.min(source.size, from.capacity()));
+      }
+    }
+    size = source.size;
+  }
+
+  /**
+   * What a saved cache must match to be read back into this one: the model's KV shape, element type and block
+   * size.
+   */
+  public String format() {
+    StringBuilder windows = new StringBuilder();
+    for (Layer layer : layers) {
+      windows.append(windows.isEmpty() ? "" : ",").append(layer.window);
+    }
+    return "layers=" + layers.length + " kvHeads=" + config.numKvHeads() + " headDim=" + config.headDim()
+        + " windows=" + windows + " type=" + type + " maxBlock=" + maxBlock;
+  }
+
+  /** Writes the positions held (per layer, the rows in use of each KV head's keys and values). */
+  public void writeTo(DataOutputStream out) throws IOException {
+    out.writeInt(size);
+    byte[] buffer = new byte[(int) Math.min(1 << 20, Math.max(1, rowBytes))];
+    for (Layer layer : layers) {
+      int rows = Math.min(size, layer.capacity());
+      out.writeInt(rows);
+      for (int g = 0; g < config.numKvHeads() && rows > 0; g++) {
+        long offset = layer.buffer.rowIndex(g, 0, config.headDim()) * type.bytes();
+        long bytes = (long) rows * config.headDim() * type.bytes();
+        copyOut(layer.buffer.keys(), offset, bytes, out, buffer);
+        copyOut(layer.buffer.values(), offset, bytes, out, buffer);
+      }
+    }
+  }
+
+  /**
+   * Replaces this cache's content with what {@link #writeTo} wrote (for a cache of the same {@link #format()}).
+   *
+   * @throws IOException if the data ends early or does not fit this cache
+   */
+  public void readFrom(DataInputStream in) throws IOException {
+    int saved = in.readInt();
+    if (saved < 0 || saved > maxPositions) {
+      throw new IOException("the saved KV cache claims " + saved + " positions; expected 0 to " + maxPositions);
+    }
+    size = 0;
+    byte[] buffer = new byte[(int) Math.min(1 << 20, Math.max(1, rowBytes))];
+    for (Layer layer : layers) {
+      int rows = in.readInt();
+      if (saved > 0) {
+        layer.ensure(saved);
+      }
+      if (rows != Math.min(saved, layer.capacity())) {
+        throw new IOException("the saved KV cache has " + rows + " rows in a layer that holds "
+            + Math.min(saved, layer.capacity()) + " for " + saved + " positions");
+      }
+      for (int g = 0; g < config.numKvHeads() && rows > 0; g++) {
+        long offset = layer.buffer.rowIndex(g, 0, config.headDim()) * type.bytes();
+        long bytes = (long) rows * config.headDim() * type.bytes();
+        copyIn(in, layer.buffer.keys(), offset, bytes, buffer);
+        copyIn(in, layer.buffer.values(), offset, bytes, buffer);
+      }
+    }
+    size = saved;
+  }
+
+  private static void copyOut(MemorySegment from, long offset, long bytes, DataOutputStream out, byte[] buffer)
+      throws IOException {
+    for (long done = 0; done < bytes; ) {
+      int n = (int) Math.min(buffer.length, bytes - done);
+      MemorySegment.copy(from, ValueLayout.JAVA_BYTE, offset + done, buffer, 0, n);
+      out.write(buffer, 0, n);
+      done += n;
+    }
+  }
+
+  private static void copyIn(DataInputStream in, MemorySegment to, long offset, long bytes, byte[] buffer)
+      throws IOException {
+    for (long done = 0; done < bytes; ) {
+      int n = (int) Math.min(buffer.length, bytes - done);
+      in.readFully(buffer, 0, n);
+      MemorySegment.copy(buffer, 0, to, ValueLayout.JAVA_BYTE, offset + done, n);
+      done += n;
+    }
   }
 
   /** Frees the off-heap memory; the cache is unusable afterwards. */

@@ -9,6 +9,7 @@ import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.kernels.Kernels.AttentionShape;
 import io.github.gptoss4j.KvType;
 import io.github.gptoss4j.kernels.Rope;
+import io.github.gptoss4j.kernels.WeightMatrix;
 import java.util.Arrays;
 
 /**
@@ -88,42 +89,72 @@ public final class Transformer {
 
   /** {@link #forward(Sequence, int[], int, int, float[], boolean)} writing the logits from {@code logitsOff}. */
   public void forward(Sequence seq, int[] tokens, int off, int n, float[] logits, int logitsOff, boolean allLogits) {
+    checkTokens(tokens, off, n);
+    int maxBlock = seq.activations.maxBlock;
+    for (int start = 0; start < n; start += maxBlock) {
+      int block = Math.min(maxBlock, n - start);
+      Pass pass = new Block(seq, block);
+      forwardPass(pass, tokens, off + start);
+      if (logits != null && allLogits) {
+        unembed(pass, 0, block, logits, logitsOff + start * config.vocabSize());
+      } else if (logits != null && start + block == n) {
+        unembed(pass, block - 1, 1, logits, logitsOff);
+      }
+    }
+  }
+
+  /** Scratch for {@link #decode}: one pass over up to {@code maxSequences} sequences. */
+  public DecodeBatch newDecodeBatch(int maxSequences) {
+    return new DecodeBatch(new Activations(config, maxSequences));
+  }
+
+  /**
+   * Runs one token for each of {@code count} sequences in one pass: {@code tokens[i]} at the next position of
+   * {@code sequences[i]}, which all differ. Each sequence gets, bit for bit, the logits and cache that {@link
+   * #forward} of its token alone would give (the same kernels, the same order of operations per row), while
+   * every dense weight, and each expert's weights, are read once for all the tokens routed to them.
+   *
+   * @param logits receives {@code [count, vocab]}: row i for sequence i
+   * @throws ModelException for a token id outside the vocabulary
+   * @throws ContextOverflowException when a token does not fit its sequence's context or KV budget (before any
+   *     work)
+   */
+  public void decode(DecodeBatch batch, Sequence[] sequences, int[] tokens, int count, float[] logits) {
+    if (count < 1 || count > batch.activations.maxBlock) {
+      throw new ModelException(
+          "a decode batch holds 1 to " + batch.activations.maxBlock + " sequences, got " + count);
+    }
+    checkTokens(tokens, 0, count);
+    Pass pass = new Batch(batch.activations, sequences, count);
+    forwardPass(pass, tokens, 0);
+    unembed(pass, 0, count, logits, 0);
+  }
+
+  private void checkTokens(int[] tokens, int off, int n) {
     for (int i = off; i < off + n; i++) {
       if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
         throw new ModelException(
             "token id " + tokens[i] + " at index " + i + " is outside the vocabulary of " + config.vocabSize());
       }
     }
-    int maxBlock = seq.activations.maxBlock;
-    for (int start = 0; start < n; start += maxBlock) {
-      int block = Math.min(maxBlock, n - start);
-      forwardBlock(seq, tokens, off + start, block);
-      int blockPos0 = seq.cache.size() - block;
-      if (logits != null && allLogits) {
-        unembed(seq.activations, 0, block, blockPos0, logits, logitsOff + start * config.vocabSize());
-      } else if (logits != null && start + block == n) {
-        unembed(seq.activations, block - 1, 1, blockPos0, logits, logitsOff);
-      }
-    }
   }
 
-  /** Runs one block of tokens through every layer; the residual stream is left in {@code x}. */
-  private void forwardBlock(Sequence seq, int[] tokens, int off, int n) {
-    Activations a = seq.activations;
+  /** Runs a pass's tokens through every layer; the residual stream is left in {@code x}. */
+  private void forwardPass(Pass pass, int[] tokens, int off) {
+    Activations a = pass.a;
     int hidden = config.hiddenSize();
-    seq.cache.reserve(n);
-    for (int t = 0; t < n; t++) {
+    pass.reserve();
+    for (int t = 0; t < pass.n; t++) {
       kernels.embedding(weights.embedding(), tokens[off + t], a.x, t * hidden);
     }
-    int pos0 = seq.cache.size();
-    Stage.EMBEDDING.requireFinite(a.x, 0, n * hidden, hidden, -1, pos0);
+    Stage.EMBEDDING.requireFinite(a.x, 0, pass.n, hidden, -1, pass, 0);
     for (int l = 0; l < config.numLayers(); l++) {
-      attention(l, weights.layers().get(l).attention(), seq, n);
-      Stage.ATTENTION.requireFinite(a.x, 0, n * hidden, hidden, l, pos0);
-      moe(weights.layers().get(l).moe(), a, n);
-      Stage.MOE.requireFinite(a.x, 0, n * hidden, hidden, l, pos0);
+      attention(l, weights.layers().get(l).attention(), pass);
+      Stage.ATTENTION.requireFinite(a.x, 0, pass.n, hidden, l, pass, 0);
+      moe(weights.layers().get(l).moe(), pass);
+      Stage.MOE.requireFinite(a.x, 0, pass.n, hidden, l, pass, 0);
     }
-    seq.cache.advance(n);
+    pass.advance();
   }
 
   /**
@@ -146,12 +177,12 @@ public final class Transformer {
     }
 
     /**
-     * Throws naming this stage if {@code values[from, from + length)}, rows of {@code width} for positions
-     * from {@code pos0}, hold a NaN or an infinity.
+     * Throws naming this stage if {@code rows} rows of {@code width} values from {@code values[from]}, the
+     * rows of {@code pass} from {@code firstRow}, hold a NaN or an infinity.
      */
-    void requireFinite(float[] values, int from, int length, int width, int layer, int pos0) {
+    void requireFinite(float[] values, int from, int rows, int width, int layer, Pass pass, int firstRow) {
       float probe = 0;
-      for (int i = from; i < from + length; i++) {
+      for (int i = from; i < from + rows * width; i++) {
         probe += values[i] * 0f; // NaN exactly when some value is NaN or infinite
       }
       if (probe == 0) {
@@ -163,41 +194,42 @@ public final class Transformer {
       }
       String where = layer < 0 ? what : "layer " + layer + "'s " + what;
       throw new ModelException("non-finite value (" + values[i] + ") after " + where + " at position "
-          + (pos0 + (i - from) / width) + ": the checkpoint's weights for it (" + suspects + ") likely hold NaN or"
+          + pass.position(firstRow + (i - from) / width) + ": the checkpoint's weights for it (" + suspects + ") likely hold NaN or"
           + " infinity; 'gptoss inspect --check-tensors' scans every tensor");
     }
   }
 
   /** {@code x += o(attention(rope(q), rope(k), v)) } over the normalised residual. */
-  private void attention(int layer, Attention w, Sequence seq, int n) {
-    Activations a = seq.activations;
-    int pos0 = seq.cache.size();
+  private void attention(int layer, Attention w, Pass p) {
+    Activations a = p.a;
+    int n = p.n;
     rmsNorm(a.x, w.norm(), a.normed, n);
-    kernels.matmul(w.q(), w.qBias(), a.normed, 0, n, a.q, 0);
-    kernels.matmul(w.k(), w.kBias(), a.normed, 0, n, a.k, 0);
-    kernels.matmul(w.v(), w.vBias(), a.normed, 0, n, a.v, 0);
+    p.matmul(w.q(), w.qBias(), a.normed, 0, n, a.q);
+    p.matmul(w.k(), w.kBias(), a.normed, 0, n, a.k);
+    p.matmul(w.v(), w.vBias(), a.normed, 0, n, a.v);
     int qDim = config.numHeads() * config.headDim();
     int kvDim = config.numKvHeads() * config.headDim();
     for (int t = 0; t < n; t++) {
-      rope.apply(a.q, t * qDim, config.numHeads(), pos0 + t);
-      rope.apply(a.k, t * kvDim, config.numKvHeads(), pos0 + t);
+      rope.apply(a.q, t * qDim, config.numHeads(), p.position(t));
+      rope.apply(a.k, t * kvDim, config.numKvHeads(), p.position(t));
     }
-    seq.cache.write(layer, a.k, a.v, n);
-    kernels.attention(attentionShapes[layer], a.q, 0, n, pos0, seq.cache.buffer(layer), w.sinks(), a.attention, 0);
-    kernels.matmul(w.o(), w.oBias(), a.attention, 0, n, a.projected, 0);
+    p.attend(layer, w.sinks());
+    p.matmul(w.o(), w.oBias(), a.attention, 0, n, a.projected);
     kernels.axpy(1f, a.projected, 0, a.x, 0, n * config.hiddenSize());
   }
 
   /**
    * {@code x += Σ_e weight_e · expert_e(norm(x))} over each token's top-k experts. Tokens are grouped by
-   * expert so each expert's weights are read once per block.
+   * expert so each expert's weights are read once per pass.
    */
-  private void moe(Moe w, Activations a, int n) {
+  private void moe(Moe w, Pass p) {
+    Activations a = p.a;
+    int n = p.n;
     int hidden = config.hiddenSize();
     int k = config.expertsPerToken();
     int numExperts = config.numExperts();
     rmsNorm(a.x, w.norm(), a.normed, n);
-    kernels.matmul(w.router(), w.routerBias(), a.normed, 0, n, a.routerLogits, 0);
+    p.matmul(w.router(), w.routerBias(), a.normed, 0, n, a.routerLogits);
     Arrays.fill(a.expertSlotCount, 0);
     for (int t = 0; t < n; t++) {
       kernels.topK(a.routerLogits, t * numExperts, numExperts, k, a.tokenExperts, a.tokenExpertWeights);
@@ -210,7 +242,7 @@ public final class Transformer {
     for (int e = 0; e < numExperts; e++) {
       int m = a.expertSlotCount[e];
       if (m > 0) {
-        runExpert(w.experts().get(e), a, e, m);
+        runExpert(w.experts().get(e), p, e, m);
       }
     }
     // Weighted sum in router order, then the residual, as the reference adds them.
@@ -224,7 +256,8 @@ public final class Transformer {
   }
 
   /** One expert over the {@code m} tokens routed to it: down(swiglu(gateUp(x))), scattered to their slots. */
-  private void runExpert(Expert expert, Activations a, int e, int m) {
+  private void runExpert(Expert expert, Pass p, int e, int m) {
+    Activations a = p.a;
     int hidden = config.hiddenSize();
     int k = config.expertsPerToken();
     int intermediate = config.intermediateSize();
@@ -232,33 +265,149 @@ public final class Transformer {
       int token = a.expertSlots[e * a.maxBlock + i] / k;
       System.arraycopy(a.normed, token * hidden, a.expertIn, i * hidden, hidden);
     }
-    kernels.matmul(expert.gateUp(), expert.gateUpBias(), a.expertIn, 0, m, a.gateUp, 0);
+    p.matmul(expert.gateUp(), expert.gateUpBias(), a.expertIn, 0, m, a.gateUp);
     for (int i = 0; i < m; i++) {
       kernels.swiglu(
           a.gateUp, i * 2 * intermediate, GptOssConfig.SWIGLU_ALPHA, config.swigluLimit(), a.swiglu,
           i * intermediate, intermediate);
     }
-    kernels.matmul(expert.down(), expert.downBias(), a.swiglu, 0, m, a.expertOut, 0);
+    p.matmul(expert.down(), expert.downBias(), a.swiglu, 0, m, a.expertOut);
     for (int i = 0; i < m; i++) {
       int slot = a.expertSlots[e * a.maxBlock + i];
       System.arraycopy(a.expertOut, i * hidden, a.routed, slot * hidden, hidden);
     }
   }
 
-  /** Final RMSNorm and unembedding of {@code count} rows of the residual from {@code first} (of a block at {@code pos0}). */
-  private void unembed(Activations a, int first, int count, int pos0, float[] logits, int logitsOff) {
+  /** Final RMSNorm and unembedding of {@code count} rows of the residual from {@code first}. */
+  private void unembed(Pass p, int first, int count, float[] logits, int logitsOff) {
+    Activations a = p.a;
     int hidden = config.hiddenSize();
     for (int t = 0; t < count; t++) {
       kernels.rmsNorm(a.x, (first + t) * hidden, weights.finalNorm(), config.rmsNormEps(), a.normed, t * hidden, hidden);
     }
-    kernels.matmul(weights.unembedding(), null, a.normed, 0, count, logits, logitsOff);
-    Stage.OUTPUT.requireFinite(logits, logitsOff, count * config.vocabSize(), config.vocabSize(), -1, pos0 + first);
+    p.matmul(weights.unembedding(), null, a.normed, logitsOff, count, logits);
+    Stage.OUTPUT.requireFinite(logits, logitsOff, count, config.vocabSize(), -1, p, first);
   }
 
   private void rmsNorm(float[] x, float[] scale, float[] out, int n) {
     int hidden = config.hiddenSize();
     for (int t = 0; t < n; t++) {
       kernels.rmsNorm(x, t * hidden, scale, config.rmsNormEps(), out, t * hidden, hidden);
+    }
+  }
+
+  /**
+   * The tokens of one pass and where each belongs: the two shapes differ only in how rows meet weights and
+   * their sequence's KV cache, so the layers above read the same for both.
+   */
+  private abstract static class Pass {
+    final Activations a;
+    final int n;
+
+    Pass(Activations a, int n) {
+      this.a = a;
+      this.n = n;
+    }
+
+    /** Position of row {@code t} in its sequence. */
+    abstract int position(int t);
+
+    /** {@code out = x · wᵀ + bias} for the pass's {@code rows} rows of x from {@code xOff}, out from its start. */
+    abstract void matmul(WeightMatrix w, float[] bias, float[] x, int outOff, int rows, float[] out);
+
+    /** Stores rows' k and v in their caches and attends every row's q over its own sequence. */
+    abstract void attend(int layer, float[] sinks);
+
+    abstract void reserve();
+
+    abstract void advance();
+  }
+
+  /** A block of consecutive tokens of one sequence (prefill, or one decode token). */
+  private final class Block extends Pass {
+    private final Sequence seq;
+    private final int pos0;
+
+    Block(Sequence seq, int n) {
+      super(seq.activations, n);
+      this.seq = seq;
+      this.pos0 = seq.cache.size();
+    }
+
+    @Override
+    int position(int t) {
+      return pos0 + t;
+    }
+
+    @Override
+    void matmul(WeightMatrix w, float[] bias, float[] x, int outOff, int rows, float[] out) {
+      kernels.matmul(w, bias, x, 0, rows, out, outOff);
+    }
+
+    @Override
+    void attend(int layer, float[] sinks) {
+      seq.cache.write(layer, a.k, a.v, 0, n);
+      kernels.attention(attentionShapes[layer], a.q, 0, n, pos0, seq.cache.buffer(layer), sinks, a.attention, 0);
+    }
+
+    @Override
+    void reserve() {
+      seq.cache.reserve(n);
+    }
+
+    @Override
+    void advance() {
+      seq.cache.advance(n);
+    }
+  }
+
+  /** One token of each of n sequences: every matmul is n one-token matmuls reading the weights once. */
+  private final class Batch extends Pass {
+    private final Sequence[] sequences;
+    private final int[] positions;
+
+    Batch(Activations a, Sequence[] sequences, int n) {
+      super(a, n);
+      this.sequences = sequences;
+      this.positions = new int[n];
+      for (int t = 0; t < n; t++) {
+        positions[t] = sequences[t].cache.size();
+      }
+    }
+
+    @Override
+    int position(int t) {
+      return positions[t];
+    }
+
+    @Override
+    void matmul(WeightMatrix w, float[] bias, float[] x, int outOff, int rows, float[] out) {
+      kernels.matvecs(w, bias, x, 0, rows, out, outOff);
+    }
+
+    @Override
+    void attend(int layer, float[] sinks) {
+      int qDim = config.numHeads() * config.headDim();
+      for (int t = 0; t < n; t++) {
+        KvCache cache = sequences[t].cache;
+        cache.write(layer, a.k, a.v, t, 1);
+        kernels.attention(
+            attentionShapes[layer], a.q, t * qDim, 1, positions[t], cache.buffer(layer), sinks, a.attention, t * qDim);
+      }
+    }
+
+    @Override
+    void reserve() {
+      for (int t = 0; t < n; t++) {
+        sequences[t].cache.reserve(1);
+      }
+    }
+
+    @Override
+    void advance() {
+      for (int t = 0; t < n; t++) {
+        sequences[t].cache.advance(1);
+      }
     }
   }
 }

@@ -39,8 +39,8 @@ class KvCacheTest {
         v[i] = -k[i];
       }
       cache.reserve(n);
-      cache.write(0, k, v, n);
-      cache.write(1, k, v, n);
+      cache.write(0, k, v, 0, n);
+      cache.write(1, k, v, 0, n);
       cache.advance(n);
       done += n;
     }

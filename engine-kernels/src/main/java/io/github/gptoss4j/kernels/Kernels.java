@@ -41,6 +41,14 @@ public interface Kernels extends AutoCloseable {
    */
   void matmul(WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff);
 
+  /**
+   * {@code vectors} one-token matmuls at once: row {@code v} of x ({@code [vectors, w.cols()]} at {@code xOff})
+   * times w into row {@code v} of out, with exactly the results (bit for bit) of
+   * {@code matmul(w, bias, x, xOff + v·cols, 1, out, outOff + v·rows)}, but each weight row is read from memory
+   * once for all vectors: the batched decode of several sequences, each as if alone.
+   */
+  void matvecs(WeightMatrix w, float[] bias, float[] x, int xOff, int vectors, float[] out, int outOff);
+
   /** Copies row {@code row} of an embedding table, widened to f32, into {@code out[outOff..]}. */
   void embedding(WeightMatrix table, int row, float[] out, int outOff);
 

@@ -5,6 +5,7 @@ import io.github.gptoss4j.Precision;
 import io.github.gptoss4j.KvType;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * The readable reference of every kernel: plain loops in f32 with sequential sums. Matmul and attention are
@@ -20,6 +21,9 @@ class ScalarKernels implements Kernels {
 
   final WorkerPool pool;
   final Precision precision;
+  /** Rows a matvecs chunk runs for every vector before the next rows (a multiple of every rowGroup()). */
+  private static final int VECTOR_ROWS = 16;
+
   // Scratch of workers 1..threads-1 (worker 0 is the calling thread, whose scratch is in its Call).
   private final Scratch[] workerScratch;
   private final ThreadLocal<Call> calls = ThreadLocal.withInitial(Call::new);
@@ -36,9 +40,21 @@ class ScalarKernels implements Kernels {
   /** What one calling thread's kernel calls write besides their outputs: reused, never shared. */
   final class Call {
     final Scratch scratch = new Scratch();
-    final MatmulInput input = new MatmulInput();
+    private MatmulInput[] inputs = {new MatmulInput()};
     final MatmulJob matmul = new MatmulJob(this);
     final AttentionJob attention = new AttentionJob(this);
+
+    /** The prepared activations of vector {@code v} of a {@link #matvecs} call (0 for a matmul). */
+    MatmulInput input(int v) {
+      if (v >= inputs.length) {
+        int old = inputs.length;
+        inputs = Arrays.copyOf(inputs, Math.max(v + 1, 2 * old));
+        for (int i = old; i < inputs.length; i++) {
+          inputs[i] = new MatmulInput();
+        }
+      }
+      return inputs[v];
+    }
 
     /** The scratch of {@code worker} while it runs a chunk of this call's job. */
     Scratch scratch(int worker) {
@@ -71,24 +87,55 @@ class ScalarKernels implements Kernels {
   @Override
   public final void matmul(
       WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff) {
+    checkMatmul("matmul", w, bias, x, xOff, tokens, out, outOff);
+    Call call = calls.get();
+    prepare(w, x, xOff, tokens, call.input(0));
+    run(call, w, bias, x, xOff, tokens, 0, out, outOff);
+  }
+
+  @Override
+  public final void matvecs(
+      WeightMatrix w, float[] bias, float[] x, int xOff, int vectors, float[] out, int outOff) {
+    checkMatmul("matvecs", w, bias, x, xOff, vectors, out, outOff);
+    if (vectors == 1) {
+      matmul(w, bias, x, xOff, 1, out, outOff);
+      return;
+    }
+    Call call = calls.get();
+    for (int v = 0; v < vectors; v++) {
+      prepare(w, x, xOff + v * w.cols(), 1, call.input(v));
+    }
+    run(call, w, bias, x, xOff, 1, vectors, out, outOff);
+  }
+
+  private static void checkMatmul(
+      String what, WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff) {
     if (tokens < 1) {
-      throw new KernelException("matmul: tokens must be at least 1, got " + tokens);
+      throw new KernelException(what + ": tokens must be at least 1, got " + tokens);
     }
-    MatrixChecks.range("matmul input x", x, xOff, (long) tokens * w.cols());
-    MatrixChecks.range("matmul output", out, outOff, (long) tokens * w.rows());
+    MatrixChecks.range(what + " input x", x, xOff, (long) tokens * w.cols());
+    MatrixChecks.range(what + " output", out, outOff, (long) tokens * w.rows());
     if (bias != null && bias.length < w.rows()) {
-      throw new KernelException("matmul bias has " + bias.length + " floats, the matrix has " + w.rows() + " rows");
+      throw new KernelException(what + " bias has " + bias.length + " floats, the matrix has " + w.rows() + " rows");
     }
+  }
+
+  /** Quantises (INT8) and lays out one call's activations for its kernels, on the calling thread. */
+  private void prepare(WeightMatrix w, float[] x, int xOff, int tokens, MatmulInput input) {
+    if (int8(w)) {
+      input.reserveQuantized(tokens * w.cols());
+      Formats.quantizeQ8(x, xOff, tokens * w.cols(), input.xq, 0, input.xd, 0);
+    }
+    beforeMatmul(w, x, xOff, tokens, input);
+  }
+
+  private void run(
+      Call call, WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, int vectors, float[] out,
+      int outOff) {
     int rowsPerChunk = rowsPerChunk(w.rows());
     int chunks = (w.rows() + rowsPerChunk - 1) / rowsPerChunk;
-    Call call = calls.get();
-    if (int8(w)) {
-      call.input.reserveQuantized(tokens * w.cols());
-      Formats.quantizeQ8(x, xOff, tokens * w.cols(), call.input.xq, 0, call.input.xd, 0);
-    }
-    beforeMatmul(w, x, xOff, tokens, call.input);
     try {
-      call.matmul.set(w, bias, x, xOff, tokens, out, outOff, rowsPerChunk);
+      call.matmul.set(w, bias, x, xOff, tokens, vectors, out, outOff, rowsPerChunk);
       pool.run(chunks, call.matmul);
     } finally {
       call.matmul.clear();
@@ -173,6 +220,7 @@ class ScalarKernels implements Kernels {
     private float[] x;
     private int xOff;
     private int tokens;
+    private int vectors;
     private float[] out;
     private int outOff;
     private int rowsPerChunk;
@@ -181,26 +229,42 @@ class ScalarKernels implements Kernels {
       this.call = call;
     }
 
-    void set(WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff, int rpc) {
+    void set(
+        WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, int vectors, float[] out, int outOff,
+        int rpc) {
       this.w = w;
       this.bias = bias;
       this.x = x;
       this.xOff = xOff;
       this.tokens = tokens;
+      this.vectors = vectors;
       this.out = out;
       this.outOff = outOff;
       this.rowsPerChunk = rpc;
     }
 
     void clear() {
-      set(null, null, null, 0, 0, null, 0, 0);
+      set(null, null, null, 0, 0, 0, null, 0, 0);
     }
 
     @Override
     public void run(int chunk, int worker) {
       int r0 = chunk * rowsPerChunk;
       int r1 = Math.min(w.rows(), r0 + rowsPerChunk);
-      matmulRows(w, bias, x, xOff, tokens, out, outOff, r0, r1, call.scratch(worker), call.input);
+      Scratch s = call.scratch(worker);
+      if (vectors == 0) {
+        matmulRows(w, bias, x, xOff, tokens, out, outOff, r0, r1, s, call.input(0));
+        return;
+      }
+      // A few rows at a time for every vector: the rows come from memory once and stay in cache for the rest.
+      int cols = w.cols();
+      int rows = w.rows();
+      for (int g = r0; g < r1; g += VECTOR_ROWS) {
+        int end = Math.min(g + VECTOR_ROWS, r1);
+        for (int v = 0; v < vectors; v++) {
+          matmulRows(w, bias, x, xOff + v * cols, 1, out, outOff + v * rows, g, end, s, call.input(v));
+        }
+      }
     }
   }
 
