@@ -7,7 +7,8 @@ module io.github.gptoss4j.core {
   requires transitive io.github.gptoss4j.base;
   requires transitive io.github.gptoss4j.tokenizer;
   requires io.github.gptoss4j.kernels;
-  requires com.fasterxml.jackson.databind;
+  requires transitive com.fasterxml.jackson.databind;
 
   exports io.github.gptoss4j.generate;
+  exports io.github.gptoss4j.structured;
 }

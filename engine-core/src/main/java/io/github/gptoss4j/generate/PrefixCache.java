@@ -88,6 +88,14 @@ final class PrefixCache implements AutoCloseable {
     decoder.backTo(0);
   }
 
+  /** Makes this cache hold what {@code other} holds (a copy: the two never share a buffer). */
+  void copyFrom(PrefixCache other) {
+    try (Decoder.Snapshot snapshot = other.decoder.snapshot()) {
+      decoder.restore(snapshot);
+    }
+    record(other.tokens, 0, other.count, 0);
+  }
+
   /** Writes the tokens held and their KV state. */
   void writeTo(DataOutputStream out) throws IOException {
     out.writeUTF(decoder.stateFormat());

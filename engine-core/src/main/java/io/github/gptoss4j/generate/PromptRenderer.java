@@ -7,7 +7,9 @@ import io.github.gptoss4j.harmony.HarmonyException;
 import io.github.gptoss4j.harmony.Message;
 import io.github.gptoss4j.harmony.Role;
 import io.github.gptoss4j.harmony.SystemContent;
+import io.github.gptoss4j.harmony.TextContent;
 import io.github.gptoss4j.harmony.ToolNamespaceConfig;
+import io.github.gptoss4j.structured.ConstrainedReply;
 import io.github.gptoss4j.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,9 +51,10 @@ final class PromptRenderer {
     if (messages.stream().noneMatch(m -> m.author().role() == Role.SYSTEM)) {
       all.add(Message.of(Role.SYSTEM, system(request)));
     }
-    boolean wantsDeveloper = request.instructions() != null || !request.functionTools().isEmpty();
+    boolean wantsDeveloper =
+        request.instructions() != null || !request.functionTools().isEmpty() || request.responseFormat() != null;
     if (wantsDeveloper && messages.stream().noneMatch(m -> m.author().role() == Role.DEVELOPER)) {
-      all.add(Message.of(Role.DEVELOPER, developer(request)));
+      all.add(withResponseFormat(Message.of(Role.DEVELOPER, developer(request)), request));
     }
     all.addAll(messages);
     int[] prompt;
@@ -99,12 +102,24 @@ final class PromptRenderer {
     return developer;
   }
 
+  /** The developer message with the response format declared at its end, as Harmony's format guide shows. */
+  private static Message withResponseFormat(Message developer, GenerationRequest request) {
+    if (request.responseFormat() == null) {
+      return developer;
+    }
+    boolean empty = request.instructions() == null && request.functionTools().isEmpty();
+    return developer.addingContent(new TextContent((empty ? "" : "\n\n") + request.responseFormat().section()));
+  }
+
   /** The header tokens after {@code <|start|>assistant} that open the reply on the request's reply channel. */
   int[] replyOpening(GenerationRequest request) {
     if (request.replyChannel() == null) {
       return new int[0];
     }
     Tokenizer tokenizer = harmony.tokenizer();
+    if (request.responseFormat() != null && request.replyChannel().equals("final")) {
+      return ConstrainedReply.finalJsonOpening(tokenizer); // "<|channel|>final <|constrain|>json<|message|>"
+    }
     int[] channel = tokenizer.encodeOrdinary(request.replyChannel());
     int[] opening = new int[channel.length + 2];
     opening[0] = tokenizer.specialTokenId("<|channel|>");

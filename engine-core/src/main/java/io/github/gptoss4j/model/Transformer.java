@@ -11,6 +11,7 @@ import io.github.gptoss4j.KvType;
 import io.github.gptoss4j.kernels.Rope;
 import io.github.gptoss4j.kernels.WeightMatrix;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The gpt-oss forward pass, as OpenAI's reference {@code gpt_oss/torch/model.py} computes it: embedding,
@@ -147,12 +148,13 @@ public final class Transformer {
     for (int t = 0; t < pass.n; t++) {
       kernels.embedding(weights.embedding(), tokens[off + t], a.x, t * hidden);
     }
-    Stage.EMBEDDING.requireFinite(a.x, 0, pass.n, hidden, -1, pass, 0);
+    int n = pass.n;
+    Stage.EMBEDDING.requireFinite(a.x, 0, n * hidden, hidden, -1, pass::position);
     for (int l = 0; l < config.numLayers(); l++) {
       attention(l, weights.layers().get(l).attention(), pass);
-      Stage.ATTENTION.requireFinite(a.x, 0, pass.n, hidden, l, pass, 0);
+      Stage.ATTENTION.requireFinite(a.x, 0, n * hidden, hidden, l, pass::position);
       moe(weights.layers().get(l).moe(), pass);
-      Stage.MOE.requireFinite(a.x, 0, pass.n, hidden, l, pass, 0);
+      Stage.MOE.requireFinite(a.x, 0, n * hidden, hidden, l, pass::position);
     }
     pass.advance();
   }
@@ -177,12 +179,12 @@ public final class Transformer {
     }
 
     /**
-     * Throws naming this stage if {@code rows} rows of {@code width} values from {@code values[from]}, the
-     * rows of {@code pass} from {@code firstRow}, hold a NaN or an infinity.
+     * Throws naming this stage if {@code values[from, from + length)}, rows of {@code width} whose positions
+     * {@code positionOfRow} gives, hold a NaN or an infinity.
      */
-    void requireFinite(float[] values, int from, int rows, int width, int layer, Pass pass, int firstRow) {
+    void requireFinite(float[] values, int from, int length, int width, int layer, IntUnaryOperator positionOfRow) {
       float probe = 0;
-      for (int i = from; i < from + rows * width; i++) {
+      for (int i = from; i < from + length; i++) {
         probe += values[i] * 0f; // NaN exactly when some value is NaN or infinite
       }
       if (probe == 0) {
@@ -194,7 +196,7 @@ public final class Transformer {
       }
       String where = layer < 0 ? what : "layer " + layer + "'s " + what;
       throw new ModelException("non-finite value (" + values[i] + ") after " + where + " at position "
-          + pass.position(firstRow + (i - from) / width) + ": the checkpoint's weights for it (" + suspects + ") likely hold NaN or"
+          + positionOfRow.applyAsInt((i - from) / width) + ": the checkpoint's weights for it (" + suspects + ") likely hold NaN or"
           + " infinity; 'gptoss inspect --check-tensors' scans every tensor");
     }
   }
@@ -286,7 +288,8 @@ public final class Transformer {
       kernels.rmsNorm(a.x, (first + t) * hidden, weights.finalNorm(), config.rmsNormEps(), a.normed, t * hidden, hidden);
     }
     p.matmul(weights.unembedding(), null, a.normed, logitsOff, count, logits);
-    Stage.OUTPUT.requireFinite(logits, logitsOff, count, config.vocabSize(), -1, p, first);
+    Stage.OUTPUT.requireFinite(logits, logitsOff, count * config.vocabSize(), config.vocabSize(), -1,
+        row -> p.position(first + row));
   }
 
   private void rmsNorm(float[] x, float[] scale, float[] out, int n) {
