@@ -1,5 +1,9 @@
 package io.github.gptoss4j.generate;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 /**
  * Runs tokens through a model for one session and yields next-token logits: the seam between the generation
  * loop and the forward pass, so tests can substitute a scripted source. Not thread-safe.
@@ -43,6 +47,19 @@ interface Decoder extends AutoCloseable {
    * @throws io.github.gptoss4j.model.ContextOverflowException if the snapshot does not fit this decoder's budget
    */
   void restore(Snapshot snapshot);
+
+  /** What a saved state must match to be read back ({@link #readState}): the model's KV shape and options. */
+  String stateFormat();
+
+  /** Writes the state of the tokens held. */
+  void writeState(DataOutputStream out) throws IOException;
+
+  /**
+   * Replaces the state with one {@link #writeState} wrote for the same {@link #stateFormat()}.
+   *
+   * @throws IOException if the data ends early or does not fit
+   */
+  void readState(DataInputStream in) throws IOException;
 
   @Override
   void close();

@@ -54,6 +54,7 @@ final class Generation {
 
   // The current round: one prompt and the reply to it.
   private int[] prompt;
+  private int prefillEnd;
   private int sharedAt;
   private int markAt;
   private int roundBudget;
@@ -132,6 +133,7 @@ final class Generation {
   void begin(PromptRenderer.Prompt rendered, int budget) {
     int[] tokens = rendered.tokens();
     prompt = tokens;
+    prefillEnd = tokens.length;
     sharedAt = rendered.sharedPrefix();
     markAt = tokens.length - renderer.completionSuffixLength() - replyOpening.length;
     roundBudget = budget;
@@ -140,6 +142,17 @@ final class Generation {
     prefilled = cachedTokens;
     parser = new ReplyParser(harmony, this::route, replyOpening);
     stops = new StopStrings(request.stopStrings());
+  }
+
+  /**
+   * Prefills the prompt but for its last token, which each of several choices then runs itself: the KV of
+   * everything before it is computed once for them all.
+   */
+  void prefillShared() {
+    prefillEnd = prompt.length - 1;
+    while (prefilled < prefillEnd) {
+      step();
+    }
   }
 
   void cancel() {
@@ -177,7 +190,7 @@ final class Generation {
       StopReason interrupted = cancelled ? StopReason.CANCELLED : timedOut() ? StopReason.TIMEOUT : null;
       if (interrupted != null) {
         finish(interrupted);
-      } else if (prefilled < prompt.length) {
+      } else if (prefilled < prefillEnd) {
         prefillBlock();
       } else {
         decodeToken();
@@ -196,7 +209,7 @@ final class Generation {
 
   private void prefillBlock() {
     long t0 = System.nanoTime();
-    int end = Math.min(prefilled + cache.maxBlock(), prompt.length);
+    int end = Math.min(prefilled + cache.maxBlock(), prefillEnd);
     // Blocks end at the instructions' end, so that cached and cold prefills continue from the same point.
     for (int boundary : new int[] {sharedAt, markAt}) {
       if (prefilled < boundary && boundary < end) {

@@ -208,6 +208,18 @@ public final class GenerationRequest {
     return logitsProcessors;
   }
 
+  /** This request for choice {@code i} of several: with a seed, sampling with seed + i. */
+  GenerationRequest forChoice(int i) {
+    if (sampling.seed().isEmpty()) {
+      return this;
+    }
+    Builder b = followUp();
+    b.messages.addAll(messages);
+    b.conversation = conversation;
+    b.sampling = sampling.toBuilder().seed(sampling.seed().getAsLong() + i).build();
+    return b.build();
+  }
+
   boolean isStopToken(int token) {
     for (int id : stopTokenIds) {
       if (id == token) {
@@ -266,6 +278,19 @@ public final class GenerationRequest {
     public Builder message(Message message) {
       messages.add(require(message, "message"));
       return this;
+    }
+
+    /**
+     * Appends a tool call the assistant made in an earlier turn (e.g. one a framework replays from its chat
+     * history): a message from the assistant to {@code call.recipient()} on the commentary channel, with its
+     * content type, as Harmony renders past calls. Its result follows with {@link #toolResult}.
+     */
+    public Builder toolCall(GenerationEvent.ToolCall call) {
+      require(call, "tool call");
+      Message message = Message.of(Role.ASSISTANT, require(call.arguments(), "tool call arguments"))
+          .withChannel("commentary")
+          .withRecipient(require(call.recipient(), "tool call recipient"));
+      return message(call.contentType() == null ? message : message.withContentType(call.contentType()));
     }
 
     /**

@@ -169,6 +169,24 @@ public final class GptOss implements AutoCloseable {
     return new ChatSession(this, decoders.get());
   }
 
+  /**
+   * A session continuing one saved by {@link ChatSession#save}: its conversation, and its KV cache, so the
+   * next turn prefills only its new tokens ({@link Stats#cachedTokens()} shows them).
+   *
+   * @throws GenerationException naming the file if it is not a saved session, was saved from another model or
+   *     KV options, is truncated or corrupt
+   */
+  public ChatSession restoreSession(Path file) {
+    ChatSession session = newSession();
+    try {
+      session.load(file);
+      return session;
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
   /** The Harmony encoding (and through it the tokenizer) prompts are rendered with. */
   public HarmonyEncoding harmony() {
     return harmony;

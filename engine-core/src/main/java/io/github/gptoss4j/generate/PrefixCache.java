@@ -1,5 +1,8 @@
 package io.github.gptoss4j.generate;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -83,6 +86,54 @@ final class PrefixCache implements AutoCloseable {
   void invalidate() {
     count = 0;
     decoder.backTo(0);
+  }
+
+  /** Makes this cache hold what {@code other} holds (a copy: the two never share a buffer). */
+  void copyFrom(PrefixCache other) {
+    try (Decoder.Snapshot snapshot = other.decoder.snapshot()) {
+      decoder.restore(snapshot);
+    }
+    record(other.tokens, 0, other.count, 0);
+  }
+
+  /** Writes the tokens held and their KV state. */
+  void writeTo(DataOutputStream out) throws IOException {
+    out.writeUTF(decoder.stateFormat());
+    out.writeInt(count);
+    for (int i = 0; i < count; i++) {
+      out.writeInt(tokens[i]);
+    }
+    decoder.writeState(out);
+  }
+
+  /**
+   * Replaces the cache's content with what {@link #writeTo} wrote.
+   *
+   * @throws IOException if it was written for another model or options, ends early or does not fit
+   */
+  void readFrom(DataInputStream in, int vocab) throws IOException {
+    String format = in.readUTF();
+    if (!format.equals(decoder.stateFormat())) {
+      throw new IOException("it was saved from another model or KV options (" + format + "); this model has "
+          + decoder.stateFormat());
+    }
+    int n = in.readInt();
+    if (n < 0 || n > 1 << 24) {
+      throw new IOException("it claims " + n + " cached tokens");
+    }
+    int[] saved = new int[n];
+    for (int i = 0; i < n; i++) {
+      saved[i] = in.readInt();
+      if (saved[i] < 0 || saved[i] >= vocab) {
+        throw new IOException("cached token " + i + " is " + saved[i] + ", outside the vocabulary of " + vocab);
+      }
+    }
+    count = 0;
+    decoder.readState(in);
+    if (decoder.position() != n) {
+      throw new IOException("it holds " + decoder.position() + " KV positions for " + n + " tokens");
+    }
+    record(saved, 0, n, 0);
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.github.gptoss4j.generate;
 
 import io.github.gptoss4j.model.KvCache;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import io.github.gptoss4j.model.Sequence;
 import io.github.gptoss4j.model.Transformer;
 
@@ -72,6 +75,22 @@ final class TransformerDecoder implements Decoder {
   public void restore(Snapshot snapshot) {
     sequence.cache().restore(((KvSnapshot) snapshot).cache);
     mark = null;
+  }
+
+  @Override
+  public String stateFormat() {
+    return sequence.cache().format();
+  }
+
+  @Override
+  public void writeState(DataOutputStream out) throws IOException {
+    sequence.cache().writeTo(out);
+  }
+
+  @Override
+  public void readState(DataInputStream in) throws IOException {
+    mark = null;
+    sequence.cache().readFrom(in);
   }
 
   @Override

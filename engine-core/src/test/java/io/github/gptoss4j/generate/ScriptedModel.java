@@ -119,6 +119,21 @@ final class ScriptedModel {
     }
 
     @Override
+    public String stateFormat() {
+      return "scripted";
+    }
+
+    @Override
+    public void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+      out.writeInt(position);
+    }
+
+    @Override
+    public void readState(java.io.DataInputStream in) throws java.io.IOException {
+      position = in.readInt();
+    }
+
+    @Override
     public void close() {}
   }
 }
