@@ -15,12 +15,6 @@ import io.github.gptoss4j.generate.Stats;
 import io.github.gptoss4j.structured.SchemaException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -95,7 +89,9 @@ final class GenerateCommand implements Callable<Integer> {
           ? "give the prompt with --prompt TEXT or --prompt-file F"
           : "give either --prompt or --prompt-file, not both");
     }
-    String text = prompt != null ? prompt : readText("--prompt-file", promptFile);
+    String text = prompt != null
+        ? prompt
+        : new InputFile(promptFile, "--prompt-file " + promptFile, InputFile.PROMPT_LIMIT).read();
     if (text.isBlank()) {
       throw new CliException((prompt != null ? "--prompt" : "--prompt-file " + promptFile) + ": the prompt is empty");
     }
@@ -113,33 +109,11 @@ final class GenerateCommand implements Callable<Integer> {
     if (jsonSchema == null) {
       return null;
     }
-    String schema = readText("--json-schema", jsonSchema);
+    String schema = new InputFile(jsonSchema, "--json-schema " + jsonSchema, InputFile.PROMPT_LIMIT).read();
     try {
       return ResponseFormat.jsonSchema(schema);
     } catch (SchemaException e) {
       throw new CliException("--json-schema " + jsonSchema + ": " + e.getMessage());
-    }
-  }
-
-  /** The UTF-8 text of {@code file} ({@code -}: stdin), given with {@code option}. */
-  private static String readText(String option, Path file) throws IOException {
-    String name = option + " " + file;
-    byte[] bytes;
-    try {
-      bytes = file.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new CliException(name + ": no such file");
-    } catch (IOException e) {
-      throw new CliException(name + ": cannot read it: " + e.getMessage());
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new CliException(name + ": not UTF-8 text");
     }
   }
 

@@ -14,7 +14,8 @@ import java.lang.foreign.ValueLayout;
  * Keys and values of every layer for one sequence, off-heap.
  *
  * <p>Sliding-window layers keep a ring of the last {@code slidingWindow + maxBlock − 1} positions (a block of
- * {@code maxBlock} queries needs the window behind its first query). Full-attention layers grow in chunks
+ * {@code maxBlock} queries needs the window behind its first query), grown like a full layer until it is that
+ * large, so a window longer than the context costs only what is used. Full-attention layers grow in chunks
  * of {@value #CHUNK} positions, doubling, up to the context limit; nothing is allocated for positions not
  * yet used. Growth beyond the caller's byte budget is a {@link ContextOverflowException}.
  *
@@ -51,10 +52,10 @@ public final class KvCache implements AutoCloseable {
 
     /** Makes room for positions below {@code end}. */
     void ensure(int end) {
-      if (end <= capacity() || (window > 0 && buffer != null)) {
+      if (end <= capacity() || isCompleteRing()) {
         return;
       }
-      int target = window > 0 ? ringCapacity(window, maxBlock) : fullCapacity(capacity(), end, maxPositions);
+      int target = capacityFor(window, capacity(), end, maxBlock, maxPositions);
       long extra = 2L * (target - capacity()) * rowBytes;
       if (allocatedBytes() + extra > budgetBytes) {
         throw new ContextOverflowException(
@@ -66,13 +67,18 @@ public final class KvCache implements AutoCloseable {
       MemorySegment values = next.allocate(target * rowBytes, 64);
       KvBuffer grown = new KvBuffer(keys, values, type, target);
       if (buffer != null) {
-        // Full layers map position p to row p, so each head's used prefix copies over unchanged; a ring is
-        // only ever allocated once at its final capacity.
+        // Until a layer reaches its final capacity nothing has wrapped: position p is in row p, so each
+        // head's used prefix copies over unchanged.
         copyRows(buffer, grown, size);
         arena.close();
       }
       arena = next;
       buffer = grown;
+    }
+
+    /** A sliding layer at its final capacity: from now on positions wrap around. */
+    boolean isCompleteRing() {
+      return window > 0 && buffer != null && capacity() >= ringCapacity(window, maxBlock);
     }
   }
 
@@ -102,14 +108,24 @@ public final class KvCache implements AutoCloseable {
     for (int l = 0; l < config.numLayers(); l++) {
       int window = config.windowOf(l);
       if (positions > 0) {
-        rows += window > 0 ? ringCapacity(window, maxBlock) : fullCapacity(0, positions, config.maxPositionEmbeddings());
+        rows += capacityFor(window, 0, positions, maxBlock, config.maxPositionEmbeddings());
       }
     }
     return 2 * rows * rowBytes;
   }
 
+  /**
+   * Rows a layer grows to from {@code current} to hold positions below {@code needed}: a sliding layer grows
+   * like a full one until it reaches its ring (a window larger than the context never needs the whole ring).
+   */
+  private static int capacityFor(int window, int current, int needed, int maxBlock, int maxPositions) {
+    int full = fullCapacity(current, needed, maxPositions);
+    return window > 0 ? Math.min(full, ringCapacity(window, maxBlock)) : full;
+  }
+
+  /** The window behind the first query of a block of {@code maxBlock}, capped so it cannot overflow. */
   private static int ringCapacity(int window, int maxBlock) {
-    return window + maxBlock - 1;
+    return (int) Math.min((long) window + maxBlock - 1, Integer.MAX_VALUE);
   }
 
   private static int fullCapacity(int current, int needed, int maxPositions) {
@@ -253,13 +269,13 @@ public final class KvCache implements AutoCloseable {
    * rings have moved on: the mark keeps a copy of the rings (small: window + block rows per sliding layer).
    */
   public Mark mark() {
-    MemorySegment[] rings = new MemorySegment[layers.length * 2];
+    KvBuffer[] rings = new KvBuffer[layers.length];
     Arena arena = Arena.ofAuto();
     for (int l = 0; l < layers.length; l++) {
       Layer layer = layers[l];
       if (layer.window > 0 && layer.buffer != null) {
-        rings[2 * l] = arena.allocate(layer.buffer.keys().byteSize()).copyFrom(layer.buffer.keys());
-        rings[2 * l + 1] = arena.allocate(layer.buffer.values().byteSize()).copyFrom(layer.buffer.values());
+        rings[l] = new KvBuffer(arena.allocate(layer.buffer.keys().byteSize()).copyFrom(layer.buffer.keys()),
+            arena.allocate(layer.buffer.values().byteSize()).copyFrom(layer.buffer.values()), type, layer.capacity());
       }
     }
     return new Mark(this, size, rings);
@@ -269,9 +285,9 @@ public final class KvCache implements AutoCloseable {
   public static final class Mark {
     private final KvCache cache;
     private final int size;
-    private final MemorySegment[] rings;
+    private final KvBuffer[] rings;
 
-    private Mark(KvCache cache, int size, MemorySegment[] rings) {
+    private Mark(KvCache cache, int size, KvBuffer[] rings) {
       this.cache = cache;
       this.size = size;
       this.rings = rings;
@@ -295,9 +311,13 @@ public final class KvCache implements AutoCloseable {
           "mark at position " + mark.size + " does not belong to this cache of " + size + " positions");
     }
     for (int l = 0; l < layers.length; l++) {
-      if (mark.rings[2 * l] != null) {
-        layers[l].buffer.keys().copyFrom(mark.rings[2 * l]);
-        layers[l].buffer.values().copyFrom(mark.rings[2 * l + 1]);
+      KvBuffer ring = mark.rings[l];
+      if (ring != null && ring.capacity() == layers[l].capacity()) {
+        layers[l].buffer.keys().copyFrom(ring.keys());
+        layers[l].buffer.values().copyFrom(ring.values());
+      } else if (ring != null) {
+        // The layer grew since the mark, which it only does before wrapping: position p was in row p.
+        copyRows(ring, layers[l].buffer, mark.size);
       }
     }
     size = mark.size;

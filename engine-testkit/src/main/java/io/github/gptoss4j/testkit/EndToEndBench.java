@@ -1,0 +1,222 @@
+package io.github.gptoss4j.testkit;
+
+import io.github.gptoss4j.checkpoint.Checkpoint;
+import io.github.gptoss4j.checkpoint.GptOssConfig;
+import io.github.gptoss4j.checkpoint.ModelWeights;
+import io.github.gptoss4j.kernels.Kernels;
+import io.github.gptoss4j.Precision;
+import io.github.gptoss4j.KvType;
+import io.github.gptoss4j.model.KvCache;
+import io.github.gptoss4j.model.Sequence;
+import io.github.gptoss4j.model.Transformer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * End-to-end speed of a checkpoint: open time, time to first token, prefill and decode tokens per second at
+ * several context depths, the stream bandwidth of the same run, and peak resident memory. Prompts are
+ * random token ids (speed does not depend on them); decode is greedy.
+ */
+public final class EndToEndBench {
+  private EndToEndBench() {}
+
+  /**
+   * What to measure.
+   *
+   * @param model checkpoint directory
+   * @param promptTokens prefill length
+   * @param genTokens tokens decoded per repetition
+   * @param depths context lengths before decoding
+   * @param reps repetitions (the median is reported)
+   * @param kvType KV cache element type
+   */
+  public record Options(Path model, int promptTokens, int genTokens, List<Integer> depths, int reps, KvType kvType) {
+    public Options {
+      depths = List.copyOf(depths);
+      atLeastOne("prompt tokens", promptTokens);
+      atLeastOne("generated tokens", genTokens);
+      atLeastOne("reps", reps);
+      if (depths.isEmpty() || depths.stream().anyMatch(d -> d < 0)) {
+        throw new IllegalArgumentException("depths must be one or more context lengths ≥ 0, got " + depths);
+      }
+    }
+
+    private static void atLeastOne(String what, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(what + " must be at least 1, got " + value);
+      }
+    }
+  }
+
+  /** Median, min and max of repeated measurements. */
+  public record Spread(double median, double min, double max) {
+    static Spread of(double[] values) {
+      double[] v = values.clone();
+      Arrays.sort(v);
+      int n = v.length;
+      double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+      return new Spread(median, v[0], v[n - 1]);
+    }
+  }
+
+  /** Prefill speed. */
+  public record Prefill(int tokens, Spread tokensPerS) {}
+
+  /** Decode speed after {@code depth} tokens of context, with the bytes one decode step reads. */
+  public record Decode(int depth, int tokens, Spread tokensPerS, long bytesPerToken, double rooflineFraction) {}
+
+  /** Everything one run measured; serialises to the JSON shape documented in docs/benchmarks.md. */
+  public record Result(
+      int threads,
+      String kernels,
+      Precision precision,
+      String jdk,
+      double openS,
+      double ttftS,
+      double ttftWarmS,
+      long peakRssBytes,
+      double streamGbPerS,
+      Prefill prefill,
+      List<Decode> decode) {}
+
+  /** Runs the benchmark, reporting progress lines to {@code log}. */
+  public static Result run(Options options, Kernels kernels, Consumer<String> log) {
+    long start = System.nanoTime();
+    // opened before the stream probe so that a wrong directory fails at once; neither reads the weights
+    try (Checkpoint checkpoint = Checkpoint.open(options.model()); Arena repacked = Arena.ofShared()) {
+      long openNanos = System.nanoTime() - start;
+      log.accept("measuring stream bandwidth (" + kernels.threads() + " threads)...");
+      double stream = StreamProbe.gbPerSecond(1L << 30, kernels.threads(), 5);
+      long bind = System.nanoTime();
+      ModelWeights weights = checkpoint.weights().forPrecision(kernels.precision(), repacked);
+      Transformer model = new Transformer(weights, kernels);
+      double openS = seconds(openNanos + System.nanoTime() - bind);
+      GptOssConfig config = model.config();
+      int[] prompt = randomTokens(options.promptTokens(), config.vocabSize(), 1);
+      float[] logits = new float[config.vocabSize()];
+      int maxBlock = Math.min(options.promptTokens(), Transformer.DEFAULT_MAX_BLOCK);
+
+      log.accept("prefill of " + options.promptTokens() + " tokens, first run (cold)...");
+      double[] prefillS = new double[options.reps()];
+      double ttft;
+      try (Sequence seq = model.newSequence(options.kvType(), Long.MAX_VALUE, maxBlock)) {
+        ttft = timeForward(model, seq, prompt, logits);
+      }
+      for (int r = 0; r < options.reps(); r++) {
+        log.accept("prefill rep " + (r + 1) + "/" + options.reps() + "...");
+        try (Sequence seq = model.newSequence(options.kvType(), Long.MAX_VALUE, maxBlock)) {
+          prefillS[r] = timeForward(model, seq, prompt, logits);
+        }
+      }
+      Prefill prefill = new Prefill(options.promptTokens(), Spread.of(rates(options.promptTokens(), prefillS)));
+
+      List<Decode> decodes = new ArrayList<>();
+      for (int depth : options.depths()) {
+        decodes.add(decode(model, weights, options, depth, logits, maxBlock, stream, log));
+      }
+      return new Result(
+          kernels.threads(), kernels.name(), kernels.precision(), Runtime.version().toString(), openS, ttft, Spread.of(prefillS).median(),
+          peakRssBytes(), stream, prefill, decodes);
+    }
+  }
+
+  private static Decode decode(
+      Transformer model, ModelWeights weights, Options options, int depth, float[] logits, int maxBlock,
+      double stream, Consumer<String> log) {
+    GptOssConfig config = model.config();
+    try (Sequence seq = model.newSequence(options.kvType(), Long.MAX_VALUE, maxBlock)) {
+      if (depth > 0) {
+        log.accept("filling " + depth + " tokens of context...");
+        model.forward(seq, randomTokens(depth, config.vocabSize(), 2), 0, depth, logits, false);
+      }
+      KvCache.Mark mark = seq.mark();
+      int[] next = {depth > 0 ? argmax(model, logits) : 0};
+      double[] decodeS = new double[options.reps()];
+      for (int r = 0; r < options.reps(); r++) {
+        log.accept("decode at depth " + depth + ", rep " + (r + 1) + "/" + options.reps() + "...");
+        seq.rewind(mark);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < options.genTokens(); i++) {
+          model.forward(seq, next, 0, 1, logits, false);
+          next[0] = argmax(model, logits);
+        }
+        decodeS[r] = seconds(System.nanoTime() - t0);
+      }
+      Spread rate = Spread.of(rates(options.genTokens(), decodeS));
+      long bytes = bytesPerDecodedToken(weights, depth + options.genTokens() / 2, options.kvType());
+      return new Decode(depth, options.genTokens(), rate, bytes, bytes * rate.median() / (stream * 1e9));
+    }
+  }
+
+  /**
+   * Bytes one decode step reads: every dense matrix, the chosen experts (assumed distinct), one embedding
+   * row and the keys and values attention looks at with {@code positions} of context.
+   */
+  static long bytesPerDecodedToken(ModelWeights w, int positions, KvType kvType) {
+    GptOssConfig c = w.config();
+    long bytes = w.unembedding().byteSize() + w.embedding().byteSize() / c.vocabSize();
+    for (ModelWeights.Layer layer : w.layers()) {
+      ModelWeights.Attention a = layer.attention();
+      bytes += a.q().byteSize() + a.k().byteSize() + a.v().byteSize() + a.o().byteSize();
+      bytes += layer.moe().router().byteSize();
+      ModelWeights.Expert e = layer.moe().experts().get(0);
+      bytes += (long) c.expertsPerToken() * (e.gateUp().byteSize() + e.down().byteSize());
+    }
+    long kvRowBytes = 2L * c.numKvHeads() * c.headDim() * kvType.bytes();
+    for (int l = 0; l < c.numLayers(); l++) {
+      int window = c.windowOf(l);
+      bytes += kvRowBytes * (window > 0 ? Math.min(window, positions) : positions);
+    }
+    return bytes;
+  }
+
+  private static double timeForward(Transformer model, Sequence seq, int[] tokens, float[] logits) {
+    long t0 = System.nanoTime();
+    model.forward(seq, tokens, 0, tokens.length, logits, false);
+    return seconds(System.nanoTime() - t0);
+  }
+
+  private static int argmax(Transformer model, float[] logits) {
+    return model.kernels().argmax(logits, 0, logits.length);
+  }
+
+  private static double[] rates(int tokens, double[] seconds) {
+    double[] rates = new double[seconds.length];
+    for (int i = 0; i < seconds.length; i++) {
+      rates[i] = tokens / seconds[i];
+    }
+    return rates;
+  }
+
+  /** {@code n} token ids drawn uniformly from {@code [0, vocab)} by a generator seeded with {@code seed}. */
+  public static int[] randomTokens(int n, int vocab, long seed) {
+    // Ordinary-text ids: below the special tokens of o200k_harmony when the vocabulary has them.
+    int limit = Math.min(vocab, 199_998);
+    return new SplittableRandom(seed).ints(n, 0, limit).toArray();
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  /** Peak resident set (VmHWM) of this process, including the mapped weights it touched; -1 if unknown. */
+  static long peakRssBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+}
