@@ -1,5 +1,9 @@
 package io.github.gptoss4j.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "gptoss",
     mixinStandardHelpOptions = true,
-    version = "gptoss4j 0.1.0-SNAPSHOT",
+    versionProvider = Main.Version.class,
     description = "Pure-Java inference for OpenAI's gpt-oss models.",
     subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, ChatCommand.class, LogitsCommand.class, InspectCommand.class, SynthCommand.class, HarmonyCommand.class, BenchCommand.class, TokenizeCommand.class, ServeCommand.class})
 public final class Main implements Runnable {
@@ -37,6 +41,21 @@ public final class Main implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** {@code --version}: the project version, filtered into {@code version.properties} by the build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          throw new IOException("version.properties is missing from the gptoss jar");
+        }
+        properties.load(in);
+      }
+      return new String[] {"gptoss4j " + properties.getProperty("version"), "Java " + Runtime.version()};
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
@@ -44,8 +63,21 @@ public final class Main implements Runnable {
   /** The configured command line; tests run commands through it without exiting the JVM. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+    cli.getSubcommands().get("completion").getCommandSpec().usageMessage().hidden(false)
+        .description("Print a bash/zsh completion script: source <(gptoss completion)");
     cli.setExecutionExceptionHandler(Main::reportError);
+    cli.setParameterExceptionHandler(Main::reportUsageError);
     return cli;
+  }
+
+  /** A usage error is the one-line error and where the help is, not the whole usage. */
+  private static int reportUsageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    String path = cmd.getCommandSpec().qualifiedName();
+    cmd.getErr().println(path + ": " + e.getMessage());
+    cmd.getErr().println("Try '" + path + " --help' for more information.");
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /**

@@ -74,24 +74,33 @@ final class SynthCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A one-line bar on stderr, redrawn at most every 1/4 s. */
+  /**
+   * A one-line bar on stderr, redrawn at most every 1/4 s, when stderr is a terminal; otherwise (a log file, a
+   * pipe) no redraws, only one plain line at the end.
+   */
   static final class ProgressBar {
     private static final int WIDTH = 40;
     private final PrintWriter err;
+    private final boolean redraw;
     private final long start = System.nanoTime();
     private long lastDraw;
     private long done;
     private long total;
 
     ProgressBar(PrintWriter err) {
+      this(err, Terminal.isStderrTerminal());
+    }
+
+    ProgressBar(PrintWriter err, boolean redraw) {
       this.err = err;
+      this.redraw = redraw;
     }
 
     void update(long done, long total) {
       this.done = done;
       this.total = total;
       long now = System.nanoTime();
-      if (now - lastDraw > 250_000_000L || done == total) {
+      if (redraw && (now - lastDraw > 250_000_000L || done == total)) {
         lastDraw = now;
         draw(now);
       }
@@ -107,8 +116,14 @@ final class SynthCommand implements Callable<Integer> {
     }
 
     void finish() {
-      draw(System.nanoTime());
-      err.println();
+      long now = System.nanoTime();
+      if (redraw) {
+        draw(now);
+        err.println();
+      } else {
+        err.printf(Locale.ROOT, "%s / %s in %.1f s, %.0f MB/s%n", gigabytes(done), gigabytes(total),
+            (now - start) / 1e9, done / Math.max(1e-9, (now - start) / 1e9) / 1e6);
+      }
       err.flush();
     }
 

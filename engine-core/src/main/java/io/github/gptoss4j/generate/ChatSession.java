@@ -92,6 +92,7 @@ public final class ChatSession implements AutoCloseable {
       history.clear();
       history.addAll(generation.conversation());
       running.set(null);
+      model.generated(generation.result());
     }
     return more;
   }

@@ -37,6 +37,8 @@ final class Generation {
   private final List<LogitsProcessor> processors;
   private final TokenContext context = new Context();
   private final long startNanos = System.nanoTime();
+  private final JfrGeneration recording = JfrGeneration.started();
+  private Done result;
   private final long deadlineNanos;
   private final ArrayDeque<GenerationEvent> queue = new ArrayDeque<>();
   private final float[] logits;
@@ -172,6 +174,11 @@ final class Generation {
     return done;
   }
 
+  /** The {@link Done} event once the generation has ended; null before, or when it failed. */
+  Done result() {
+    return result;
+  }
+
   /** The conversation with the reply (and any tool rounds) appended: the session's next history. */
   List<Message> conversation() {
     return List.copyOf(conversation);
@@ -223,9 +230,10 @@ final class Generation {
     if (end == sharedAt) {
       cache.share(prompt, sharedAt);
     }
-    if (end == markAt) {
+    if (end == sharedAt || end == markAt) {
       // The next turn's prompt shares everything before this turn's "<|start|>assistant" (it differs after
-      // it when earlier reasoning is dropped), even when the sliding window cannot truncate back that far.
+      // it when earlier reasoning is dropped), and after a reset still the system and developer messages,
+      // even when the sliding window cannot truncate back that far.
       cache.mark();
     }
     prefillNanos += System.nanoTime() - t0;
@@ -330,7 +338,9 @@ final class Generation {
       return;
     }
     done = true;
-    queue.add(new Done(reason, stats()));
+    result = new Done(reason, stats());
+    queue.add(result);
+    recording.finished(result);
   }
 
   /** Runs a built-in tool, adds its result to the conversation and starts the next round. */

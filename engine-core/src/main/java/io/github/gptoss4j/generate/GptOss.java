@@ -1,6 +1,7 @@
 package io.github.gptoss4j.generate;
 
 import io.github.gptoss4j.checkpoint.Checkpoint;
+import io.github.gptoss4j.generate.GenerationEvent.Done;
 import io.github.gptoss4j.checkpoint.GptOssConfig;
 import io.github.gptoss4j.checkpoint.ModelWeights;
 import io.github.gptoss4j.harmony.HarmonyEncoding;
@@ -12,6 +13,10 @@ import io.github.gptoss4j.model.Transformer;
 import io.github.gptoss4j.tokenizer.Tokenizer;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +36,7 @@ import java.util.function.Supplier;
  * done by then.
  */
 public final class GptOss implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(GptOss.class.getName());
   private final Supplier<Decoder> decoders;
   private final HarmonyEncoding harmony;
   private final Kernels kernels;
@@ -40,6 +46,7 @@ public final class GptOss implements AutoCloseable {
   private final BatchScheduler scheduler;
   private final PrefixStore prefixStore;
   private final Runnable resources;
+  private final List<Consumer<? super Done>> generationListeners = new CopyOnWriteArrayList<>();
 
   GptOss(
       Supplier<Decoder> decoders,
@@ -81,6 +88,27 @@ public final class GptOss implements AutoCloseable {
 
   /** As {@link #load(Path, ModelOptions)}, prefilling at most {@code maxBlock} tokens per pass. */
   static GptOss load(Path dir, ModelOptions options, int maxBlock) {
+    long start = System.nanoTime();
+    JfrModelLoad event = new JfrModelLoad();
+    event.begin();
+    GptOss model = open(dir, options, maxBlock);
+    event.end();
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    if (event.shouldCommit()) {
+      event.directory = dir.toString();
+      event.precision = options.precision().name();
+      event.vocabSize = model.vocabSize;
+      event.contextLimit = model.contextLimit;
+      event.kernels = model.kernels.name();
+      event.threads = model.kernels.threads();
+      event.commit();
+    }
+    LOG.log(System.Logger.Level.DEBUG, () -> "loaded " + dir + " (" + options.precision() + ", context "
+        + model.contextLimit + " tokens) in " + millis + " ms");
+    return model;
+  }
+
+  private static GptOss open(Path dir, ModelOptions options, int maxBlock) {
     Checkpoint checkpoint = Checkpoint.open(dir);
     Kernels kernels = null;
     Arena repacked = null;
@@ -160,6 +188,34 @@ public final class GptOss implements AutoCloseable {
     } finally {
       if (repacked != null) {
         repacked.close();
+      }
+    }
+  }
+
+  /**
+   * Calls {@code listener} with the {@link Done} event of every generation of this model's sessions that
+   * completes (cancelled and length-limited ones included; failed ones have none), on the generating thread,
+   * after the session's own listener got it: the hook a host exports metrics from (prompt, cached and generated
+   * tokens, time to first token, throughput, stop reason). Listeners stay for the model's lifetime; one that
+   * throws is logged and does not disturb the generation. See docs/observability.md.
+   *
+   * @param listener called once per completed generation; must be quick and thread-safe
+   * @throws NullPointerException if {@code listener} is null
+   */
+  public void onGeneration(Consumer<? super Done> listener) {
+    generationListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Passes a completed generation's outcome to the {@link #onGeneration} listeners. */
+  void generated(Done done) {
+    if (done == null) {
+      return;
+    }
+    for (Consumer<? super Done> listener : generationListeners) {
+      try {
+        listener.accept(done);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "a generation listener failed", e);
       }
     }
   }

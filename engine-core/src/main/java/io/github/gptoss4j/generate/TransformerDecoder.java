@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import io.github.gptoss4j.model.Sequence;
 import io.github.gptoss4j.model.Transformer;
+import java.util.ArrayDeque;
 
 /**
  * A {@link Decoder} over the real forward pass: one {@link Sequence} (KV cache) of a shared transformer, run
@@ -16,7 +17,9 @@ final class TransformerDecoder implements Decoder {
   private final Transformer transformer;
   private final BatchScheduler scheduler;
   private final Sequence sequence;
-  private KvCache.Mark mark;
+  // Positions to come back to, oldest first: the first one taken (the system and developer messages, which a
+  // reset conversation still shares) and the newest (the end of the last prompt).
+  private final ArrayDeque<KvCache.Mark> marks = new ArrayDeque<>(2);
 
   /** @param scheduler batches this session's passes with others', or null to run them on the calling thread */
   TransformerDecoder(Transformer transformer, BatchScheduler scheduler, ModelOptions options, int maxBlock) {
@@ -46,24 +49,33 @@ final class TransformerDecoder implements Decoder {
 
   @Override
   public void mark() {
-    mark = sequence.mark();
+    if (marks.size() == 2) {
+      marks.removeLast();
+    }
+    marks.addLast(sequence.mark());
   }
 
   @Override
   public int backTo(int position) {
     if (sequence.canTruncate(position)) {
       sequence.truncate(position);
-      if (mark != null && mark.position() > position) {
-        mark = null; // its positions will be overwritten with other tokens
-      }
-    } else if (mark != null && mark.position() <= position) {
-      // The sliding-window rings moved past position; the mark holds them as they were.
-      sequence.rewind(mark);
     } else {
-      sequence.truncate(0);
-      mark = null;
+      // The sliding-window rings moved past position; the latest mark before it holds them as they were.
+      dropMarksAfter(position);
+      if (marks.isEmpty()) {
+        sequence.truncate(0);
+      } else {
+        sequence.rewind(marks.getLast());
+      }
     }
+    dropMarksAfter(sequence.position()); // their positions will be overwritten with other tokens
     return sequence.position();
+  }
+
+  private void dropMarksAfter(int position) {
+    while (!marks.isEmpty() && marks.getLast().position() > position) {
+      marks.removeLast();
+    }
   }
 
   @Override
@@ -74,7 +86,7 @@ final class TransformerDecoder implements Decoder {
   @Override
   public void restore(Snapshot snapshot) {
     sequence.cache().restore(((KvSnapshot) snapshot).cache);
-    mark = null;
+    marks.clear(); // they held another content's rings
   }
 
   @Override
@@ -89,7 +101,7 @@ final class TransformerDecoder implements Decoder {
 
   @Override
   public void readState(DataInputStream in) throws IOException {
-    mark = null;
+    marks.clear(); // they held another content's rings
     sequence.cache().readFrom(in);
   }
 

@@ -165,8 +165,13 @@ public final class KvCache implements AutoCloseable {
       throw new ContextOverflowException(
           "context of " + end + " tokens exceeds the model's limit of " + maxPositions);
     }
+    long before = allocatedBytes();
     for (Layer layer : layers) {
       layer.ensure((int) end);
+    }
+    long after = allocatedBytes();
+    if (after != before) {
+      JfrKvGrowth.grew((int) end, before, after);
     }
   }
 

@@ -1,8 +1,8 @@
 package io.github.gptoss4j.spark;
 
 import io.github.gptoss4j.checkpoint.GptOssConfig;
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint;
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint.Preset;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint.Preset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
