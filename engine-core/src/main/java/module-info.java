@@ -7,8 +7,9 @@ module io.github.gptoss4j.core {
   requires transitive io.github.gptoss4j.base;
   requires transitive io.github.gptoss4j.tokenizer;
   requires io.github.gptoss4j.kernels;
-  requires com.fasterxml.jackson.databind;
+  requires transitive com.fasterxml.jackson.databind;
   requires jdk.jfr; // the gptoss4j.* flight-recorder events (docs/observability.md)
 
   exports io.github.gptoss4j.generate;
+  exports io.github.gptoss4j.structured;
 }

@@ -7,6 +7,7 @@ import io.github.gptoss4j.KvType;
 import io.github.gptoss4j.Precision;
 import io.github.gptoss4j.model.Sequence;
 import io.github.gptoss4j.model.Transformer;
+import io.github.gptoss4j.testkit.EndToEndBench;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Arrays;

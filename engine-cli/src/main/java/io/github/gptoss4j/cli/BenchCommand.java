@@ -3,7 +3,7 @@ package io.github.gptoss4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.github.gptoss4j.bench.EndToEndBench;
+import io.github.gptoss4j.testkit.EndToEndBench;
 import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.KvType;
 import io.github.gptoss4j.Precision;

@@ -1,8 +1,8 @@
 package io.github.gptoss4j.cli;
 
 import io.github.gptoss4j.checkpoint.GptOssConfig;
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint;
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint.Preset;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint.Preset;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;

@@ -10,15 +10,11 @@ import io.github.gptoss4j.generate.GenerationEvent.ToolCall;
 import io.github.gptoss4j.generate.GenerationRequest;
 import io.github.gptoss4j.generate.GenerationResult;
 import io.github.gptoss4j.generate.GptOss;
+import io.github.gptoss4j.generate.ResponseFormat;
 import io.github.gptoss4j.generate.Stats;
+import io.github.gptoss4j.structured.SchemaException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -56,11 +52,23 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object (reasoning, final, tool_calls, stop_reason, stats) and nothing else on stdout.")
   boolean json;
 
+  @Option(names = "--json-schema", paramLabel = "FILE",
+      description = "The answer must be JSON valid under the JSON Schema in FILE (subset: docs/structured-output.md).")
+  Path jsonSchema;
+
+  @Option(names = "--json-object", description = "The answer must be a JSON object.")
+  boolean jsonObject;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    GenerationRequest request = options.request().user(promptText()).build();
+    GenerationRequest.Builder builder = options.request().user(promptText());
+    ResponseFormat format = responseFormat();
+    if (format != null) {
+      builder.responseFormat(format);
+    }
+    GenerationRequest request = builder.build();
     try (GptOss model = options.load(err);
         ChatSession session = model.newSession()) {
       if (json) {
@@ -81,31 +89,31 @@ final class GenerateCommand implements Callable<Integer> {
           ? "give the prompt with --prompt TEXT or --prompt-file F"
           : "give either --prompt or --prompt-file, not both");
     }
-    String text = prompt != null ? prompt : readPromptFile();
+    String text = prompt != null
+        ? prompt
+        : new InputFile(promptFile, "--prompt-file " + promptFile, InputFile.PROMPT_LIMIT).read();
     if (text.isBlank()) {
       throw new CliException((prompt != null ? "--prompt" : "--prompt-file " + promptFile) + ": the prompt is empty");
     }
     return text;
   }
 
-  private String readPromptFile() throws IOException {
-    String name = "--prompt-file " + promptFile;
-    byte[] bytes;
-    try {
-      bytes = promptFile.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(promptFile);
-    } catch (NoSuchFileException e) {
-      throw new CliException(name + ": no such file");
-    } catch (IOException e) {
-      throw new CliException(name + ": cannot read it: " + e.getMessage());
+  /** The format of --json-schema or --json-object (at most one), or null. */
+  private ResponseFormat responseFormat() throws IOException {
+    if (jsonObject && jsonSchema != null) {
+      throw new CliException("give either --json-schema or --json-object, not both");
     }
+    if (jsonObject) {
+      return ResponseFormat.json();
+    }
+    if (jsonSchema == null) {
+      return null;
+    }
+    String schema = new InputFile(jsonSchema, "--json-schema " + jsonSchema, InputFile.PROMPT_LIMIT).read();
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new CliException(name + ": not UTF-8 text");
+      return ResponseFormat.jsonSchema(schema);
+    } catch (SchemaException e) {
+      throw new CliException("--json-schema " + jsonSchema + ": " + e.getMessage());
     }
   }
 

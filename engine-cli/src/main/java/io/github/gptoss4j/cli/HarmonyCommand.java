@@ -9,7 +9,6 @@ import io.github.gptoss4j.harmony.RenderConversationConfig;
 import io.github.gptoss4j.harmony.Role;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,8 +133,8 @@ final class HarmonyCommand implements Runnable {
   }
 
   /** Ids separated by commas and/or whitespace, optionally inside [ ]. */
-  static int[] readTokens(Path file) throws IOException {
-    String text = IdsJsonLines.readString(file).strip();
+  static int[] readTokens(Path file) {
+    String text = IdsJsonLines.readString(file, "--in").strip();
     if (text.startsWith("[") && text.endsWith("]")) {
       text = text.substring(1, text.length() - 1);
     }
@@ -144,13 +143,13 @@ final class HarmonyCommand implements Runnable {
       if (part.isEmpty()) {
         continue;
       }
-      try {
-        ids.add(Integer.parseInt(part));
-      } catch (NumberFormatException e) {
+      // Integer.parseInt also takes a sign and non-ASCII digits (Arabic-Indic, fullwidth...): ids are ASCII.
+      if (part.length() > 9 || !part.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
         throw new CliException(
             file + ": '" + part + "' (entry " + (ids.size() + 1) + ") is not a token id; expected decimal ids"
-                + " separated by commas or whitespace");
+                + " (ASCII digits) separated by commas or whitespace");
       }
+      ids.add(Integer.parseInt(part));
     }
     return ids.stream().mapToInt(Integer::intValue).toArray();
   }

@@ -1,8 +1,10 @@
 package io.github.gptoss4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,7 +21,8 @@ import java.util.List;
  * written unless every line succeeds, so a bad case never leaves half an output file.
  */
 final class IdsJsonLines {
-  static final ObjectMapper JSON = new ObjectMapper();
+  // One object per line: a second one after it is an error, not silently dropped.
+  static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   /** Turns one input case into token ids; {@code where} names the file and line for error messages. */
   interface Case {
@@ -30,7 +33,7 @@ final class IdsJsonLines {
 
   static void run(Path in, Path out, PrintWriter stdout, Case mapper) throws IOException {
     List<String> results = new ArrayList<>();
-    List<String> lines = readString(in).lines().toList();
+    List<String> lines = readString(in, "--in").lines().toList();
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).isBlank()) {
         continue;
@@ -59,11 +62,8 @@ final class IdsJsonLines {
     }
   }
 
-  /** The whole of a UTF-8 input file, or a one-line error naming it. */
-  static String readString(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new CliException("input file not found: " + file);
-    }
-    return Files.readString(file, StandardCharsets.UTF_8);
+  /** The whole of a UTF-8 input file given by {@code option} ({@code -} for stdin), or a one-line error naming it. */
+  static String readString(Path file, String option) {
+    return new InputFile(file, option + " " + file, InputFile.CASES_LIMIT).read();
   }
 }

@@ -8,6 +8,7 @@ import io.github.gptoss4j.checkpoint.TensorInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,12 +22,18 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
-    description = "Print a checkpoint's config, tensor count, bytes by dtype and whether every weight binds.")
+    description = {"Print a checkpoint's config, tensor count, bytes by dtype and whether every weight binds;",
+        "with --check-tensors, also whether every value is valid. Exit code 1 if not."})
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (Hugging Face or original layout).")
   Path model;
+
+  @Option(names = "--check-tensors", description = {
+      "Also read every tensor's values: NaN or infinity in float tensors, E8M0 scale 255 in MXFP4 scales.",
+      "Reads the whole checkpoint (progress on stderr)."})
+  boolean checkTensors;
 
   @Override
   public Integer call() {
@@ -58,15 +65,40 @@ final class InspectCommand implements Callable<Integer> {
       try {
         cp.weights();
         out.println("verdict:    OK, every expected tensor is present with the right shape and dtype");
-        return 0;
       } catch (CheckpointException e) {
         out.println("verdict:    INVALID");
         out.println(e.getMessage());
         return 1;
       }
+      return checkTensors ? checkValues(cp, out) : 0;
     } finally {
       out.flush();
     }
+  }
+
+  /** Scans every value: a bar on a terminal, one line when done otherwise (logs stay readable). */
+  private int checkValues(Checkpoint cp, PrintWriter out) {
+    PrintWriter err = spec.commandLine().getErr();
+    long start = System.nanoTime();
+    List<String> found;
+    if (Terminal.isTerminal()) {
+      SynthCommand.ProgressBar bar = new SynthCommand.ProgressBar(err);
+      found = cp.scanValues(bar::update);
+      bar.finish();
+    } else {
+      found = cp.scanValues((done, total) -> {});
+    }
+    long bytes = cp.tensors().values().stream().mapToLong(TensorInfo::byteSize).sum();
+    err.printf(Locale.ROOT, "checked the values of %d tensors (%s) in %.1f s%n", cp.tensors().size(),
+        SynthCommand.ProgressBar.gigabytes(bytes), (System.nanoTime() - start) / 1e9);
+    err.flush();
+    if (found.isEmpty()) {
+      out.println("values:     OK, no NaN, infinity or E8M0 scale 255");
+      return 0;
+    }
+    out.println("values:     INVALID, " + found.size() + " tensor(s)");
+    found.forEach(out::println);
+    return 1;
   }
 
   private static String layerSummary(GptOssConfig c) {

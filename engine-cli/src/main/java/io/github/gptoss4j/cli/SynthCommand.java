@@ -1,9 +1,9 @@
 package io.github.gptoss4j.cli;
 
 import io.github.gptoss4j.checkpoint.GptOssConfig;
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint;
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint.Options;
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint.Preset;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint.Options;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint.Preset;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;

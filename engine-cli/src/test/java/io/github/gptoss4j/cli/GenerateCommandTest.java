@@ -150,7 +150,10 @@ class GenerateCommandTest {
         Arguments.of(List.of("--prompt", "x", "--prompt-file", "p.txt"), "gptoss generate: give either --prompt or --prompt-file, not both"),
         Arguments.of(List.of("--prompt", "  "), "gptoss generate: --prompt: the prompt is empty"),
         Arguments.of(List.of("--prompt-file", "missing.txt"), "gptoss generate: --prompt-file DIR/missing.txt: no such file"),
-        Arguments.of(List.of("--prompt-file", "latin1.txt"), "gptoss generate: --prompt-file DIR/latin1.txt: not UTF-8 text"),
+        Arguments.of(List.of("--prompt-file", "latin1.txt"),
+            "gptoss generate: --prompt-file DIR/latin1.txt: line 1: invalid UTF-8 at byte 4 of the line (byte 3 of the file, 0xe9)"),
+        Arguments.of(List.of("--prompt-file", "/dev/zero"), "gptoss generate: --prompt-file /dev/zero: larger than the limit of 16 MiB"),
+        Arguments.of(List.of("--prompt-file", "folder.txt"), "gptoss generate: --prompt-file DIR/folder.txt: is a directory, expected a file"),
         Arguments.of(List.of("--prompt", "x", "--model", "nowhere"), "gptoss generate: DIR/nowhere: not a directory"));
   }
 
@@ -158,6 +161,7 @@ class GenerateCommandTest {
   @MethodSource("badInput")
   void badInputIsOneLineAndExitCode1(List<String> args, String expected) throws IOException {
     Files.write(dir.resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xe9});
+    Files.createDirectories(dir.resolve("folder.txt"));
     Path emptyCache = dir.resolve("cache");
     System.setProperty(DemoModel.CACHE_PROPERTY, emptyCache.toString());
     try {

@@ -67,6 +67,27 @@ class HarmonyCommandTest {
   }
 
   @Test
+  void parseAcceptsAsciiDigitsOnly() throws IOException {
+    for (String id : new String[] {"\u0662\u0660\u0660\u0660\u0660\u0665", "+200005", "-1", "\uff12"}) {
+      Path tokens = Files.writeString(dir.resolve("tokens.txt"), "200005 " + id);
+      CliRun parse = CliRun.of("harmony", "parse", "--in", tokens.toString());
+      assertEquals(1, parse.code(), id);
+      assertTrue(parse.err().contains("'" + id + "' (entry 2) is not a token id; expected decimal ids (ASCII digits)"),
+          parse.err());
+    }
+  }
+
+  @Test
+  void renderAndParseNameTheLineOfInvalidUtf8() throws IOException {
+    Path in = Files.write(dir.resolve("bad.jsonl"), new byte[] {'{', '}', '\n', '"', (byte) 0xc3, '"'});
+    CliRun render = CliRun.of("harmony", "render", "--in", in.toString());
+    assertEquals("gptoss render: --in " + in + ": line 2: invalid UTF-8 at byte 2 of the line (byte 4 of the file, 0xc3)",
+        render.err().strip());
+    CliRun parse = CliRun.of("harmony", "parse", "--in", in.toString());
+    assertTrue(parse.err().contains(": line 2: invalid UTF-8"), parse.err());
+  }
+
+  @Test
   void parseRejectsANonNumericEntry() throws IOException {
     Path tokens = Files.writeString(dir.resolve("tokens.txt"), "200005 x7");
     CliRun parse = CliRun.of("harmony", "parse", "--in", tokens.toString());

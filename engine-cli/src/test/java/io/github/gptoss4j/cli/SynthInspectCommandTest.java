@@ -53,7 +53,26 @@ class SynthInspectCommandTest {
     CliRun inspect = CliRun.of("inspect", "--model", out.toString());
     assertEquals(1, inspect.code());
     assertTrue(inspect.out().contains("verdict:    INVALID"), inspect.out());
-    assertTrue(inspect.out().contains("missing tensor 'model.layers.2.self_attn.q_proj.weight'"), inspect.out());
+    assertTrue(inspect.out().contains("config.json: num_hidden_layers is 3, but the tensors hold 2 layer(s)"), inspect.out());
+  }
+
+  @Test
+  void checkTensorsReadsEveryValueAndNamesATensorHoldingNan() {
+    Path out = dir.resolve("values");
+    assertEquals(0, CliRun.of("synth", "--preset", "tiny", "--layers", "2", "--seed", "1", "--out", out.toString()).code());
+    CliRun clean = CliRun.of("inspect", "--check-tensors", "--model", out.toString());
+    assertEquals(0, clean.code(), clean.out() + clean.err());
+    assertTrue(clean.out().contains("values:     OK, no NaN, infinity or E8M0 scale 255"), clean.out());
+    assertTrue(clean.err().matches("checked the values of 41 tensors \\(0\\.\\d\\d GB\\) in \\d+\\.\\d s\\R"), clean.err());
+
+    CorruptionCorpus.poison(out, "model.layers.1.mlp.router.weight", 77, Float.NaN);
+    CliRun plain = CliRun.of("inspect", "--model", out.toString());
+    assertEquals(0, plain.code(), "without --check-tensors values are not read");
+    CliRun bad = CliRun.of("inspect", "--check-tensors", "--model", out.toString());
+    assertEquals(1, bad.code());
+    assertTrue(bad.out().contains("values:     INVALID, 1 tensor(s)\n"), bad.out());
+    assertTrue(bad.out().contains(": tensor 'model.layers.1.mlp.router.weight' (BF16 [8, 64]) holds NaN or infinity at element 77"),
+        bad.out());
   }
 
   @Test

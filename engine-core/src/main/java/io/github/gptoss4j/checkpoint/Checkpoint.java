@@ -2,6 +2,7 @@ package io.github.gptoss4j.checkpoint;
 
 import io.github.gptoss4j.CheckpointException;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -28,6 +29,7 @@ import java.util.stream.Stream;
 public final class Checkpoint implements AutoCloseable {
   static final String INDEX = "model.safetensors.index.json";
   static final String CONFIG = "config.json";
+  private static final long SCAN_CHUNK = 64L << 20;
 
   /** How the tensors of a checkpoint are named. */
   public enum Layout {
@@ -115,8 +117,10 @@ public final class Checkpoint implements AutoCloseable {
     JsonNode root;
     try {
       root = SafetensorsFile.JSON.readTree(index.toFile());
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException(index + ": not valid JSON: " + SafetensorsFile.describe(e), e);
     } catch (IOException e) {
-      throw new CheckpointException(index + ": not valid JSON: " + e.getMessage(), e);
+      throw new CheckpointException(index + ": cannot read: " + e, e);
     }
     JsonNode map = root == null ? null : root.get("weight_map");
     if (map == null || !map.isObject()) {
@@ -129,11 +133,13 @@ public final class Checkpoint implements AutoCloseable {
       if (!e.getValue().isTextual()) {
         throw new CheckpointException(index + ": weight_map entry for tensor '" + name + "' must be a file name");
       }
-      Path file = base.resolve(e.getValue().textValue()).normalize();
-      if (!file.getParent().equals(base)) {
-        throw new CheckpointException(index + ": tensor '" + name + "' is mapped to '" + e.getValue().textValue()
-            + "', which is not a file in " + dir);
+      String shardName = e.getValue().textValue();
+      if (!isFileName(shardName)) {
+        throw new CheckpointException(index + ": weight_map entry for tensor '" + name + "' is "
+            + SafetensorsFile.JSON.valueToTree(shardName) + ", which is not a file in " + dir
+            + " (expected a shard's file name, without directories)");
       }
+      Path file = base.resolve(shardName);
       SafetensorsFile shard = files.get(file);
       if (shard == null) {
         if (!Files.isRegularFile(file)) {
@@ -150,6 +156,12 @@ public final class Checkpoint implements AutoCloseable {
       tensors.put(name, t);
     }
     return tensors;
+  }
+
+  /** A plain file name: not empty, "." or "..", and free of separators and NUL (which no path may hold). */
+  private static boolean isFileName(String s) {
+    return !s.isEmpty() && !s.equals(".") && !s.equals("..")
+        && s.chars().noneMatch(ch -> ch == '/' || ch == '\\' || ch == 0);
   }
 
   private static Map<String, TensorInfo> readScanned(Path dir, Arena arena, Map<Path, SafetensorsFile> files) {
@@ -222,6 +234,45 @@ public final class Checkpoint implements AutoCloseable {
       weights = WeightBinder.bind(this);
     }
     return weights;
+  }
+
+  /** Receives the number of bytes scanned so far and the total to scan. */
+  @FunctionalInterface
+  public interface ScanProgress {
+    /** Called after each chunk. */
+    void update(long done, long total);
+  }
+
+  /**
+   * Reads every tensor's values, as {@code inspect --check-tensors} does: NaN or infinity in a float tensor,
+   * or the E8M0 scale 255 in an MXFP4 scales tensor, would otherwise surface only as non-finite activations
+   * once a token reaches them.
+   *
+   * @return one line per tensor holding such a value, naming its file, the tensor and the first bad element
+   */
+  public List<String> scanValues(ScanProgress progress) {
+    long total = tensors.values().stream().mapToLong(TensorInfo::byteSize).sum();
+    long done = 0;
+    List<String> found = new ArrayList<>();
+    for (TensorInfo t : tensors.values()) {
+      ValueScan scan = ValueScan.of(t);
+      MemorySegment s = segment(t);
+      // Chunks of whole elements keep the progress moving through multi-gigabyte tensors.
+      for (long from = 0; from < t.byteSize(); from += SCAN_CHUNK) {
+        long to = Math.min(t.byteSize(), from + SCAN_CHUNK);
+        long bad = scan == null ? -1 : scan.firstInvalid(s, from, to);
+        done += to - from;
+        progress.update(done, total);
+        if (bad >= 0) {
+          found.add(t.file() + ": tensor '" + t.name() + "' (" + t.dtype() + " " + t.shape() + ") holds "
+              + scan.invalid() + " at element " + bad);
+          done += t.byteSize() - to;
+          break;
+        }
+      }
+    }
+    progress.update(total, total);
+    return found;
   }
 
   /** Unmaps every shard; views handed out earlier become unreadable. */

@@ -2,6 +2,7 @@ package io.github.gptoss4j.checkpoint;
 
 import io.github.gptoss4j.CheckpointException;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gptoss4j.checkpoint.GptOssConfig.LayerType;
 import io.github.gptoss4j.checkpoint.GptOssConfig.Rope;
@@ -34,8 +35,10 @@ final class ConfigReader {
     }
     try {
       this.root = SafetensorsFile.JSON.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException(file + ": not valid JSON: " + SafetensorsFile.describe(e), e);
     } catch (IOException e) {
-      throw new CheckpointException(file + ": not valid JSON: " + e.getMessage(), e);
+      throw new CheckpointException(file + ": cannot read: " + e, e);
     }
     if (root == null || !root.isObject()) {
       throw new CheckpointException(file + ": expected a JSON object");
@@ -53,9 +56,13 @@ final class ConfigReader {
       throw new CheckpointException(file + ": model_type is \"" + type.textValue() + "\", expected \"gpt_oss\"");
     }
     int layers = r.integer("num_hidden_layers");
-    List<LayerType> layerTypes = r.root.has("layer_types") ? r.layerTypes() : alternating(layers);
+    List<LayerType> layerTypes = r.root.has("layer_types") ? r.layerTypes() : LayerType.alternating(layers);
     int maxPositions = r.optionalInteger("max_position_embeddings", DEFAULT_MAX_POSITIONS);
     Rope rope = r.hfRope(r.number("rope_theta"), maxPositions);
+    // experts_per_token (OpenAI's name) is accepted in place of num_experts_per_tok.
+    if (!r.root.has("num_experts_per_tok") && !r.root.has("experts_per_token")) {
+      throw new CheckpointException(file + ": missing required field 'num_experts_per_tok' (or 'experts_per_token')");
+    }
     int perToken = r.root.has("num_experts_per_tok") ? r.integer("num_experts_per_tok") : r.integer("experts_per_token");
     return r.config(layers, "num_local_experts", perToken, layerTypes, r.optionalNumber("rms_norm_eps", DEFAULT_EPS),
         rope, r.optionalNumber("swiglu_limit", DEFAULT_SWIGLU_LIMIT), maxPositions);
@@ -74,7 +81,7 @@ final class ConfigReader {
         r.integer("initial_context_length"),
         r.number("rope_ntk_beta"),
         r.number("rope_ntk_alpha")));
-    return r.config(layers, "num_experts", r.integer("experts_per_token"), alternating(layers), DEFAULT_EPS, rope,
+    return r.config(layers, "num_experts", r.integer("experts_per_token"), LayerType.alternating(layers), DEFAULT_EPS, rope,
         r.number("swiglu_limit"), DEFAULT_MAX_POSITIONS);
   }
 
@@ -99,15 +106,6 @@ final class ConfigReader {
         maxPositions));
   }
 
-  /** The reference's default: even layers use the sliding window, odd layers attend to everything. */
-  static List<LayerType> alternating(int layers) {
-    List<LayerType> types = new ArrayList<>(layers);
-    for (int i = 0; i < layers; i++) {
-      types.add(i % 2 == 0 ? LayerType.SLIDING_ATTENTION : LayerType.FULL_ATTENTION);
-    }
-    return types;
-  }
-
   private Rope hfRope(double theta, int maxPositions) {
     JsonNode scaling = root.get("rope_scaling");
     if (scaling == null || scaling.isNull()) {
@@ -123,7 +121,7 @@ final class ConfigReader {
     return build(() -> new Rope(
         theta,
         number(scaling, "rope_scaling.factor"),
-        (int) integer(scaling, "rope_scaling.original_max_position_embeddings"),
+        integer(scaling, "rope_scaling.original_max_position_embeddings"),
         number(scaling, "rope_scaling.beta_fast"),
         number(scaling, "rope_scaling.beta_slow")));
   }
@@ -156,7 +154,12 @@ final class ConfigReader {
   }
 
   private int integer(String field) {
-    long v = integer(root, field);
+    return integer(root, field);
+  }
+
+  /** An int field of {@code node}; {@code field} is its JSON path for messages. */
+  private int integer(JsonNode node, String field) {
+    long v = longInteger(node, field);
     if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
       throw new CheckpointException(file + ": field '" + field + "' = " + v + " is out of range");
     }
@@ -175,7 +178,7 @@ final class ConfigReader {
     return root.has(field) ? number(field) : fallback;
   }
 
-  private long integer(JsonNode node, String field) {
+  private long longInteger(JsonNode node, String field) {
     JsonNode v = node.get(field.substring(field.lastIndexOf('.') + 1));
     if (v == null || v.isNull()) {
       throw new CheckpointException(file + ": missing required field '" + field + "'");

@@ -1,5 +1,6 @@
 package io.github.gptoss4j.checkpoint;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,6 +57,18 @@ public record GptOssConfig(
     positive("vocab_size", vocabSize);
     positive("sliding_window", slidingWindow);
     positive("max_position_embeddings", maxPositionEmbeddings);
+    // Far above any gpt-oss (2880 wide, 36 layers, 201088 tokens) yet low enough that no product of sizes
+    // the model computes in int can overflow, so a hostile config fails here instead of allocating.
+    atMost("num_hidden_layers", numLayers, 1 << 12);
+    atMost("hidden_size", hiddenSize, 1 << 16);
+    atMost("head_dim", headDim, 1 << 12);
+    atMost("num_attention_heads", numHeads, 1 << 12);
+    atMost("num_local_experts", numExperts, 1 << 12);
+    atMost("intermediate_size", intermediateSize, 1 << 18);
+    atMost("vocab_size", vocabSize, 1 << 24);
+    atMost("max_position_embeddings", maxPositionEmbeddings, 1 << 24);
+    require((long) numHeads * headDim <= 1 << 20, "num_attention_heads × head_dim = " + (long) numHeads * headDim
+        + " exceeds the limit of " + (1 << 20));
     require(hiddenSize % 32 == 0, "hidden_size " + hiddenSize + " must be a multiple of 32 (MXFP4 blocks)");
     require(intermediateSize % 32 == 0, "intermediate_size " + intermediateSize + " must be a multiple of 32 (MXFP4 blocks)");
     require(numHeads % numKvHeads == 0,
@@ -74,6 +87,10 @@ public record GptOssConfig(
     require(value > 0, field + " must be a positive integer, found " + value);
   }
 
+  private static void atMost(String field, int value, int max) {
+    require(value <= max, field + " " + value + " exceeds the limit of " + max);
+  }
+
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException(message);
@@ -85,8 +102,19 @@ public record GptOssConfig(
 
   /** Attention kind of one layer. */
   public enum LayerType {
+    /** Attends to the last {@code sliding_window} tokens. */
     SLIDING_ATTENTION,
-    FULL_ATTENTION
+    /** Attends to every earlier token. */
+    FULL_ATTENTION;
+
+    /** The reference's default for {@code layers} blocks: even layers slide, odd layers attend to everything. */
+    public static List<LayerType> alternating(int layers) {
+      List<LayerType> types = new ArrayList<>(layers);
+      for (int i = 0; i < layers; i++) {
+        types.add(i % 2 == 0 ? SLIDING_ATTENTION : FULL_ATTENTION);
+      }
+      return List.copyOf(types);
+    }
   }
 
   /**
@@ -107,8 +135,9 @@ public record GptOssConfig(
     public Rope {
       require(theta > 0 && Double.isFinite(theta), "rope_theta " + theta + " must be a positive number");
       require(factor >= 1 && Double.isFinite(factor), "rope_scaling.factor " + factor + " must be at least 1");
-      require(originalContext > 0,
-          "rope_scaling.original_max_position_embeddings " + originalContext + " must be a positive integer");
+      require(originalContext > 0 && originalContext <= 1 << 24,
+          "rope_scaling.original_max_position_embeddings " + originalContext + " must be a positive integer up to "
+              + (1 << 24));
       require(Double.isFinite(betaFast) && Double.isFinite(betaSlow) && betaFast > betaSlow && betaSlow > 0,
           "rope_scaling.beta_fast " + betaFast + " must exceed beta_slow " + betaSlow + " > 0");
     }

@@ -2,8 +2,10 @@ package io.github.gptoss4j.checkpoint;
 
 import io.github.gptoss4j.CheckpointException;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -23,6 +25,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,8 +37,17 @@ final class SafetensorsFile {
   /** Largest header accepted; real headers are a few hundred kB, so anything bigger is hostile. */
   static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
-  static final ObjectMapper JSON =
-      JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+  static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
+  /** A JSON error as one line: Jackson's message without its source excerpt, and where it happened. */
+  static String describe(JsonProcessingException e) {
+    String what = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ");
+    JsonLocation at = e.getLocation();
+    return at == null ? what : what + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+  }
 
   private final Path path;
   private final Map<String, TensorInfo> tensors;
@@ -92,6 +104,16 @@ final class SafetensorsFile {
 
   private static Map<String, TensorInfo> parseHeader(
       Path path, ByteBuffer header, long dataStart, long dataSize, Map<String, String> metadata) {
+    int last = header.limit() - 1;
+    while (last >= 0 && header.get(last) == ' ') {
+      last--;
+    }
+    // The format pads the header with spaces; Jackson would also skip NULs, which a writer never puts there.
+    if (last >= 0 && (header.get(last) & 0xFF) < 0x20) {
+      throw fail(path, String.format(Locale.ROOT,
+          "header is padded with byte 0x%02x at offset %d; the format allows spaces (0x20) only",
+          header.get(last) & 0xFF, 8 + last));
+    }
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
@@ -106,7 +128,7 @@ final class SafetensorsFile {
     try {
       root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw fail(path, "header is not valid JSON: " + e.getOriginalMessage());
+      throw fail(path, "header is not valid JSON: " + describe(e));
     }
     if (root == null || !root.isObject()) {
       throw fail(path, "header is not a JSON object");
@@ -175,6 +197,11 @@ final class SafetensorsFile {
     long end = offsets.get(1).longValue();
     if (end < begin) {
       throw new CheckpointException(where + ": data_offsets [" + begin + ", " + end + "] are out of order (end before begin)");
+    }
+    if (end > dataSize && end > Long.MAX_VALUE - dataStart) {
+      // Too far to even address; smaller overshoots are reported with the layout of the whole file.
+      throw new CheckpointException(where + ": data_offsets [" + begin + ", " + end + "] end past the end of the"
+          + " data section (" + dataSize + " bytes)");
     }
     if (end - begin != expectedBytes) {
       throw new CheckpointException(where + ": data_offsets [" + begin + ", " + end + "] span " + (end - begin)

@@ -56,6 +56,7 @@ final class WeightBinder {
 
   private ModelWeights bind() {
     boolean hf = checkpoint.layout() == Checkpoint.Layout.HUGGING_FACE;
+    checkLayerCount(hf ? "model.layers." : "block.");
     WeightMatrix embedding = matrix(hf ? "model.embed_tokens.weight" : "embedding.weight", c.vocabSize(), c.hiddenSize());
     List<Layer> layers = new ArrayList<>(c.numLayers());
     for (int l = 0; l < c.numLayers(); l++) {
@@ -73,14 +74,38 @@ final class WeightBinder {
           .append(checkpoint.directory()).append(": ").append(problems.size())
           .append(" problem(s) binding the weights of a ").append(c.numLayers()).append("-layer ")
           .append(checkpoint.layout()).append(" checkpoint:");
-      problems.stream().limit(MAX_LISTED).forEach(p -> sb.append("\n  - ").append(p));
+      // One line, like every error: problems separated by "; ".
+      sb.append(' ').append(String.join("; ", problems.subList(0, Math.min(MAX_LISTED, problems.size()))));
       if (problems.size() > MAX_LISTED) {
-        sb.append("\n  - ... and ").append(problems.size() - MAX_LISTED).append(" more");
+        sb.append("; ... and ").append(problems.size() - MAX_LISTED).append(" more");
       }
       throw new CheckpointException(sb.toString());
     }
     fillVectors();
     return new ModelWeights(c, embedding, List.copyOf(layers), finalNorm, unembedding);
+  }
+
+  /**
+   * The tensors must hold at least the config's layers, checked before anything per layer is built (a config
+   * claiming a million layers would otherwise list millions of missing tensors); extra layers are listed as
+   * unexpected tensors by the binding itself.
+   */
+  private void checkLayerCount(String prefix) {
+    int held = 0;
+    for (String name : checkpoint.tensors().keySet()) {
+      if (name.startsWith(prefix)) {
+        int dot = name.indexOf('.', prefix.length());
+        String index = dot < 0 ? "" : name.substring(prefix.length(), dot);
+        if (!index.isEmpty() && index.length() < 10 && index.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+          held = Math.max(held, Integer.parseInt(index) + 1);
+        }
+      }
+    }
+    if (held < c.numLayers()) {
+      throw new CheckpointException(checkpoint.directory().resolve(Checkpoint.CONFIG) + ": num_hidden_layers is "
+          + c.numLayers() + ", but the tensors hold " + held + " layer(s)"
+          + (held == 0 ? " (no " + prefix + "N.* tensors)" : " (" + prefix + "0 to " + prefix + (held - 1) + ")"));
+    }
   }
 
   private Attention hfAttention(int l) {
@@ -156,6 +181,8 @@ final class WeightBinder {
         || downBlocks == null || downScales == null || downBias == null) {
       return new Moe(norm, router, routerBias, List.of());
     }
+    rejectNanScales(upScales);
+    rejectNanScales(downScales);
     List<Expert> list = new ArrayList<>(experts);
     for (int e = 0; e < experts; e++) {
       list.add(new Expert(
@@ -175,6 +202,21 @@ final class WeightBinder {
         checkpoint.segment(blocks).asSlice(e * blockBytes, blockBytes),
         checkpoint.segment(scales).asSlice(e * scaleBytes, scaleBytes),
         rows, cols);
+  }
+
+  /**
+   * E8M0 scale 255 is NaN in the OCP MX spec and would silently poison every value of its block. Checked with
+   * the vector reads, eight bytes per step, so the scales (1/17 of the expert bytes) are read once at binding.
+   */
+  private void rejectNanScales(TensorInfo scales) {
+    fills.add(() -> {
+      long i = ValueScan.E8M0.firstInvalid(checkpoint.segment(scales), 0, scales.byteSize());
+      if (i >= 0) {
+        throw new CheckpointException(scales.file() + ": tensor '" + scales.name() + "' holds the E8M0 scale 255"
+            + " (NaN in the MX spec) at element " + i + " (expert " + i / (scales.numel() / scales.shape().getFirst())
+            + ")");
+      }
+    });
   }
 
   private WeightMatrix matrix(String name, int rows, int cols) {
@@ -210,7 +252,7 @@ final class WeightBinder {
   }
 
   /**
-   * Reads every small vector. They are scattered through gigabytes of shards, so on a cold page cache
+   * Reads every small vector (and scans the MXFP4 scales). They are scattered through gigabytes of shards, so on a cold page cache
    * each is a disk read: issuing them from several threads overlaps their latency.
    */
   private void fillVectors() {
@@ -224,6 +266,9 @@ final class WeightBinder {
         f.get();
       }
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof CheckpointException bad) {
+        throw bad;
+      }
       throw new CheckpointException(checkpoint.directory() + ": cannot read weights: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -6,6 +6,7 @@ import io.github.gptoss4j.generate.GenerationEvent.ReasoningDelta;
 import io.github.gptoss4j.generate.GenerationEvent.TokenEvent;
 import io.github.gptoss4j.generate.GenerationEvent.ToolCall;
 import io.github.gptoss4j.harmony.Message;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -29,6 +30,9 @@ import java.util.stream.StreamSupport;
  * thread may call. Different sessions of one model may generate at the same time.
  */
 public final class ChatSession implements AutoCloseable {
+  /** Most choices one {@link #generate(GenerationRequest, int)} call makes. */
+  public static final int MAX_CHOICES = 128;
+
   private final GptOss model;
   private final PrefixCache cache;
   private final List<Message> history = new ArrayList<>();
@@ -36,7 +40,7 @@ public final class ChatSession implements AutoCloseable {
 
   ChatSession(GptOss model, Decoder decoder) {
     this.model = model;
-    this.cache = new PrefixCache(decoder);
+    this.cache = new PrefixCache(decoder, model.prefixStore());
   }
 
   /**
@@ -154,6 +158,59 @@ public final class ChatSession implements AutoCloseable {
   }
 
   /**
+   * Generates {@code n} replies to the same request, as OpenAI's {@code n}: the prompt is prefilled once and its
+   * KV cache copied for each choice, and the choices decode at the same time (batched in the same passes when
+   * the model batches). With a seed in the request, choice i samples with seed + i, so the choices differ and
+   * are reproducible; without one each picks its own. Each choice is a whole generation of its own (tool
+   * handlers included); the session's conversation continues with choice 0.
+   *
+   * @throws GenerationException as {@link #generate(GenerationRequest)}, or if {@code n} is outside [1, 128]
+   */
+  public List<GenerationResult> generate(GenerationRequest request, int n) {
+    if (n < 1 || n > MAX_CHOICES) {
+      throw new GenerationException("n must be in [1, " + MAX_CHOICES + "], got " + n);
+    }
+    if (n == 1) {
+      return List.of(generate(request));
+    }
+    List<Message> before = new ArrayList<>(history);
+    Generation shared = start(request);
+    try {
+      shared.prefillShared();
+    } finally {
+      running.compareAndSet(shared, null);
+      history.clear();
+      history.addAll(before);
+    }
+    List<ChatSession> forks = new ArrayList<>();
+    List<java.util.concurrent.Future<GenerationResult>> results = new ArrayList<>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < n; i++) {
+        ChatSession fork = i == 0 ? this : model.newSession();
+        if (i > 0) {
+          forks.add(fork);
+          fork.cache.copyFrom(cache);
+          fork.history.addAll(before);
+        }
+        GenerationRequest choice = i == 0 ? request : request.forChoice(i);
+        results.add(threads.submit(() -> fork.generate(choice)));
+      }
+      List<GenerationResult> out = new ArrayList<>();
+      for (var r : results) {
+        out.add(r.get());
+      }
+      return out;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new GenerationException("a choice failed: " + e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GenerationException("interrupted while generating " + n + " choices");
+    } finally {
+      forks.forEach(ChatSession::close);
+    }
+  }
+
+  /**
    * Stops the generation in progress within one token (its {@link Done} reports {@link
    * StopReason#CANCELLED}); does nothing when none is. Safe from any thread.
    */
@@ -175,6 +232,25 @@ public final class ChatSession implements AutoCloseable {
       throw new GenerationException("cannot reset a session while it is generating");
     }
     history.clear();
+  }
+
+  /**
+   * Saves this session (its conversation, the tokens its KV cache holds and that cache's state) to {@code
+   * file}, so that {@link GptOss#restoreSession} continues it exactly. An existing file is replaced whole or
+   * not at all.
+   *
+   * @throws GenerationException if the session is generating, or the file cannot be written (naming it)
+   */
+  public void save(Path file) {
+    if (running.get() != null) {
+      throw new GenerationException("cannot save a session while it is generating");
+    }
+    SessionFile.write(file, history, cache);
+  }
+
+  /** Replaces this new session's state with a saved one. */
+  void load(Path file) {
+    history.addAll(SessionFile.read(file, cache, model.vocabSize()));
   }
 
   /**
@@ -215,11 +291,11 @@ public final class ChatSession implements AutoCloseable {
     if (!running.compareAndSet(null, generation)) {
       throw new GenerationException("this session is already generating; use one session per concurrent conversation");
     }
-    int[] prompt;
+    PromptRenderer.Prompt prompt;
     int budget;
     try {
       prompt = renderer.render(request, messages);
-      budget = renderer.checkFits(prompt.length, request.maxTokens());
+      budget = renderer.checkFits(prompt.tokens().length, request.maxTokens());
     } catch (RuntimeException e) {
       running.set(null); // refused before any work: the session is as it was
       throw e;

@@ -1,5 +1,9 @@
 package io.github.gptoss4j.generate;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 /**
  * Runs tokens through a model for one session and yields next-token logits: the seam between the generation
  * loop and the forward pass, so tests can substitute a scripted source. Not thread-safe.
@@ -34,6 +38,41 @@ interface Decoder extends AutoCloseable {
    */
   int backTo(int position);
 
+  /** A copy of the state (the KV cache) of the tokens held, which any decoder of the same model can restore. */
+  Snapshot snapshot();
+
+  /**
+   * Makes this decoder hold exactly what {@code snapshot} holds, forgetting its own tokens.
+   *
+   * @throws io.github.gptoss4j.model.ContextOverflowException if the snapshot does not fit this decoder's budget
+   */
+  void restore(Snapshot snapshot);
+
+  /** What a saved state must match to be read back ({@link #readState}): the model's KV shape and options. */
+  String stateFormat();
+
+  /** Writes the state of the tokens held. */
+  void writeState(DataOutputStream out) throws IOException;
+
+  /**
+   * Replaces the state with one {@link #writeState} wrote for the same {@link #stateFormat()}.
+   *
+   * @throws IOException if the data ends early or does not fit
+   */
+  void readState(DataInputStream in) throws IOException;
+
   @Override
   void close();
+
+  /** A decoder's state at one position; immutable once taken. */
+  interface Snapshot extends AutoCloseable {
+    /** Tokens it holds. */
+    int position();
+
+    /** Memory it takes. */
+    long bytes();
+
+    @Override
+    void close();
+  }
 }

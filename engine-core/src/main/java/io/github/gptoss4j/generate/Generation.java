@@ -56,7 +56,8 @@ final class Generation {
 
   // The current round: one prompt and the reply to it.
   private int[] prompt;
-  private int headAt;
+  private int prefillEnd;
+  private int sharedAt;
   private int markAt;
   private int roundBudget;
   private int roundStart;
@@ -121,6 +122,9 @@ final class Generation {
       }
       chain.add(processor);
     }
+    if (request.constraint() != null) {
+      chain.add(request.constraint().create(harmony)); // structured output last: its mask must stand
+    }
     return List.copyOf(chain);
   }
 
@@ -128,9 +132,11 @@ final class Generation {
    * Starts a round for {@code tokens}, which may generate {@code budget} tokens: keeps the cached prefix,
    * prefills the rest on the next steps.
    */
-  void begin(int[] tokens, int budget) {
+  void begin(PromptRenderer.Prompt rendered, int budget) {
+    int[] tokens = rendered.tokens();
     prompt = tokens;
-    headAt = renderer.headLength(request, conversation);
+    prefillEnd = tokens.length;
+    sharedAt = rendered.sharedPrefix();
     markAt = tokens.length - renderer.completionSuffixLength() - replyOpening.length;
     roundBudget = budget;
     roundStart = generated;
@@ -138,6 +144,17 @@ final class Generation {
     prefilled = cachedTokens;
     parser = new ReplyParser(harmony, this::route, replyOpening);
     stops = new StopStrings(request.stopStrings());
+  }
+
+  /**
+   * Prefills the prompt but for its last token, which each of several choices then runs itself: the KV of
+   * everything before it is computed once for them all.
+   */
+  void prefillShared() {
+    prefillEnd = prompt.length - 1;
+    while (prefilled < prefillEnd) {
+      step();
+    }
   }
 
   void cancel() {
@@ -180,7 +197,7 @@ final class Generation {
       StopReason interrupted = cancelled ? StopReason.CANCELLED : timedOut() ? StopReason.TIMEOUT : null;
       if (interrupted != null) {
         finish(interrupted);
-      } else if (prefilled < prompt.length) {
+      } else if (prefilled < prefillEnd) {
         prefillBlock();
       } else {
         decodeToken();
@@ -199,17 +216,21 @@ final class Generation {
 
   private void prefillBlock() {
     long t0 = System.nanoTime();
-    int end = Math.min(prefilled + cache.maxBlock(), prompt.length);
-    if (prefilled < headAt && headAt < end) {
-      end = headAt;
-    } else if (prefilled < markAt && markAt < end) {
-      end = markAt;
+    int end = Math.min(prefilled + cache.maxBlock(), prefillEnd);
+    // Blocks end at the instructions' end, so that cached and cold prefills continue from the same point.
+    for (int boundary : new int[] {sharedAt, markAt}) {
+      if (prefilled < boundary && boundary < end) {
+        end = boundary;
+      }
     }
     int n = end - prefilled;
     cache.forward(prompt, prefilled, n, end == prompt.length ? logits : null);
     prefilled = end;
     prefillTokens += n;
-    if (end == headAt || end == markAt) {
+    if (end == sharedAt) {
+      cache.share(prompt, sharedAt);
+    }
+    if (end == sharedAt || end == markAt) {
       // The next turn's prompt shares everything before this turn's "<|start|>assistant" (it differs after
       // it when earlier reasoning is dropped), and after a reset still the system and developer messages,
       // even when the sliding window cannot truncate back that far.
@@ -337,8 +358,8 @@ final class Generation {
     conversation.add(GenerationRequest.Builder.toolMessage(call.recipient(), output));
     toolRounds++;
     lastCall = null;
-    int[] next = renderer.render(request, conversation);
-    begin(next, renderer.checkFits(next.length, request.maxTokens() == 0 ? 0 : request.maxTokens() - generated));
+    PromptRenderer.Prompt next = renderer.render(request, conversation);
+    begin(next, renderer.checkFits(next.tokens().length, request.maxTokens() == 0 ? 0 : request.maxTokens() - generated));
   }
 
   private Stats stats() {

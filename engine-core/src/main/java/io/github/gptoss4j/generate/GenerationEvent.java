@@ -1,5 +1,9 @@
 package io.github.gptoss4j.generate;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gptoss4j.harmony.Role;
 
 /**
@@ -39,7 +43,23 @@ public sealed interface GenerationEvent {
    * @param arguments the message's content: JSON for function tools, code for {@code python}
    * @param contentType e.g. {@code <|constrain|>json}, or null
    */
-  record ToolCall(String recipient, String arguments, String contentType) implements GenerationEvent {}
+  record ToolCall(String recipient, String arguments, String contentType) implements GenerationEvent {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The arguments parsed as JSON (a fresh tree on each call). Under a {@link ToolChoice} the arguments of a
+     * function call are always valid under its parameters schema.
+     *
+     * @throws GenerationException if the arguments are not one JSON value, naming the recipient and the error
+     */
+    public JsonNode parsedArguments() {
+      try {
+        return JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(arguments);
+      } catch (JacksonException e) {
+        throw new GenerationException("the arguments of the call to " + recipient + " are not JSON: " + e.getOriginalMessage());
+      }
+    }
+  }
 
   /**
    * One generated token.

@@ -9,6 +9,7 @@ import io.github.gptoss4j.harmony.Message;
 import io.github.gptoss4j.harmony.ReasoningEffort;
 import io.github.gptoss4j.harmony.Role;
 import io.github.gptoss4j.harmony.ToolDescription;
+import io.github.gptoss4j.structured.ConstrainedReply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,6 +54,9 @@ public final class GenerationRequest {
   private final String replyChannel;
   private final Map<Integer, Float> logitBias;
   private final List<LogitsProcessor.Factory> logitsProcessors;
+  private final ResponseFormat responseFormat;
+  private final ToolChoice toolChoice;
+  private final ConstrainedReply constraint;
 
   private GenerationRequest(Builder b) {
     this.messages = List.copyOf(b.messages);
@@ -70,6 +74,9 @@ public final class GenerationRequest {
     this.replyChannel = b.replyChannel;
     this.logitBias = Map.copyOf(b.logitBias);
     this.logitsProcessors = List.copyOf(b.logitsProcessors);
+    this.responseFormat = b.responseFormat;
+    this.toolChoice = b.toolChoice;
+    this.constraint = StructuredReply.of(responseFormat, toolChoice, functionTools, replyChannel);
   }
 
   /** A builder with the defaults listed on {@link Builder}. */
@@ -97,6 +104,7 @@ public final class GenerationRequest {
     b.sampling = sampling;
     b.timeout = timeout;
     b.replyChannel = replyChannel;
+    b.responseFormat = responseFormat; // the tool choice is per turn: a forced call would repeat after its result
     b.logitBias.putAll(logitBias);
     b.logitsProcessors.addAll(logitsProcessors);
     return b;
@@ -177,12 +185,39 @@ public final class GenerationRequest {
     return logitBias;
   }
 
+  /** The format the final answer must have, or null for free text. */
+  public ResponseFormat responseFormat() {
+    return responseFormat;
+  }
+
+  /** Which function tools the reply must call, or null when the reply's structure is not constrained. */
+  public ToolChoice toolChoice() {
+    return toolChoice;
+  }
+
+  /** The structured-output processor of {@link #responseFormat()} and {@link #toolChoice()}, or null. */
+  ConstrainedReply constraint() {
+    return constraint;
+  }
+
   /**
    * The request's own logits processors, in the order they run: after the logit bias and the penalties, before
    * the sampler (see {@link LogitsProcessor}).
    */
   public List<LogitsProcessor.Factory> logitsProcessors() {
     return logitsProcessors;
+  }
+
+  /** This request for choice {@code i} of several: with a seed, sampling with seed + i. */
+  GenerationRequest forChoice(int i) {
+    if (sampling.seed().isEmpty()) {
+      return this;
+    }
+    Builder b = followUp();
+    b.messages.addAll(messages);
+    b.conversation = conversation;
+    b.sampling = sampling.toBuilder().seed(sampling.seed().getAsLong() + i).build();
+    return b.build();
   }
 
   boolean isStopToken(int token) {
@@ -229,6 +264,8 @@ public final class GenerationRequest {
     private String replyChannel;
     private final Map<Integer, Float> logitBias = new LinkedHashMap<>();
     private final List<LogitsProcessor.Factory> logitsProcessors = new ArrayList<>();
+    private ResponseFormat responseFormat;
+    private ToolChoice toolChoice;
 
     private Builder() {}
 
@@ -362,6 +399,27 @@ public final class GenerationRequest {
         throw new GenerationException("logit bias of token " + id + " must be in [-100, 100], got " + bias);
       }
       logitBias.put(id, (float) bias);
+      return this;
+    }
+
+    /**
+     * The final answer must be JSON of this format: decoding is constrained (after the other processors) so it
+     * always parses and validates, and closes within {@link #maxTokens}; reasoning stays unconstrained. See
+     * docs/structured-output.md.
+     */
+    public Builder responseFormat(ResponseFormat format) {
+      responseFormat = require(format, "responseFormat");
+      return this;
+    }
+
+    /**
+     * Whether the reply must call a function tool: {@link ToolChoice#required()}, {@link
+     * ToolChoice#function(String)}, {@link ToolChoice#none()} or {@link ToolChoice#auto()}. Any of them
+     * constrains the reply's structure: calls address declared functions only, with arguments valid under their
+     * parameters schemas. Not kept by {@link GenerationRequest#followUp()}.
+     */
+    public Builder toolChoice(ToolChoice choice) {
+      toolChoice = require(choice, "toolChoice");
       return this;
     }
 

@@ -43,11 +43,15 @@ public final class GptOss implements AutoCloseable {
   private final int vocabSize;
   private final int contextLimit;
   private final PromptRenderer renderer;
+  private final BatchScheduler scheduler;
+  private final PrefixStore prefixStore;
   private final Runnable resources;
   private final List<Consumer<? super Done>> generationListeners = new CopyOnWriteArrayList<>();
 
   GptOss(
       Supplier<Decoder> decoders,
+      BatchScheduler scheduler,
+      PrefixStore prefixStore,
       HarmonyEncoding harmony,
       Kernels kernels,
       int vocabSize,
@@ -55,6 +59,8 @@ public final class GptOss implements AutoCloseable {
       String contextLimitReason,
       Runnable resources) {
     this.decoders = decoders;
+    this.scheduler = scheduler;
+    this.prefixStore = prefixStore;
     this.harmony = harmony;
     this.kernels = kernels;
     this.vocabSize = vocabSize;
@@ -143,8 +149,12 @@ public final class GptOss implements AutoCloseable {
       limit = fit;
       reason = "what kvBudgetBytes " + options.kvBudgetBytes() + " holds";
     }
+    BatchScheduler scheduler =
+        options.batchSize() > 1 ? new BatchScheduler(transformer, options.batchSize(), maxBlock) : null;
     return new GptOss(
-        () -> new TransformerDecoder(transformer, options, maxBlock),
+        () -> new TransformerDecoder(transformer, scheduler, options, maxBlock),
+        scheduler,
+        options.prefixCacheBytes() > 0 ? new PrefixStore(options.prefixCacheBytes()) : null,
         HarmonyEncoding.of(tokenizer),
         transformer.kernels(),
         config.vocabSize(),
@@ -215,6 +225,24 @@ public final class GptOss implements AutoCloseable {
     return new ChatSession(this, decoders.get());
   }
 
+  /**
+   * A session continuing one saved by {@link ChatSession#save}: its conversation, and its KV cache, so the
+   * next turn prefills only its new tokens ({@link Stats#cachedTokens()} shows them).
+   *
+   * @throws GenerationException naming the file if it is not a saved session, was saved from another model or
+   *     KV options, is truncated or corrupt
+   */
+  public ChatSession restoreSession(Path file) {
+    ChatSession session = newSession();
+    try {
+      session.load(file);
+      return session;
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
   /** The Harmony encoding (and through it the tokenizer) prompts are rendered with. */
   public HarmonyEncoding harmony() {
     return harmony;
@@ -240,9 +268,25 @@ public final class GptOss implements AutoCloseable {
     return kernels;
   }
 
+  /** The shared prefix cache, or null when it is off. */
+  PrefixStore prefixStore() {
+    return prefixStore;
+  }
+
+  /** The scheduler batching this model's sessions, or null when batching is off. */
+  BatchScheduler scheduler() {
+    return scheduler;
+  }
+
   /** Releases the weights' mapping and the kernels' threads when this model loaded them. */
   @Override
   public void close() {
-    resources.run();
+    try {
+      if (prefixStore != null) {
+        prefixStore.clear();
+      }
+    } finally {
+      resources.run();
+    }
   }
 }

@@ -17,8 +17,31 @@ import io.github.gptoss4j.Precision;
  *     opt-in fast path: attention and unembedding matrices repacked at load into 8-bit blocks, activations
  *     quantised per 32-block for them and the MXFP4 experts, integer dot products (see docs/performance.md
  *     for its measured speed and accuracy)
+ * @param batchSize most sessions whose next tokens one forward pass runs together: sessions of this model that
+ *     generate at the same time share a scheduler that batches their decode tokens (continuous batching, each
+ *     session's tokens exactly as if alone, the weights read once per pass for all); 1 turns batching off, so
+ *     each session computes on its own thread
+ * @param prefixCacheBytes most off-heap bytes the model's shared prefix cache keeps: the KV state of prompt
+ *     prefixes (the system and developer messages) that sessions reuse instead of prefilling them again,
+ *     least recently used evicted first; 0 turns it off
  */
-public record ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int maxContext, Precision precision) {
+public record ModelOptions(
+    int threads,
+    KvType kvType,
+    long kvBudgetBytes,
+    int maxContext,
+    Precision precision,
+    int batchSize,
+    long prefixCacheBytes) {
+
+  /** Default {@link #batchSize()}: enough to fill a pass on a many-core machine, few enough to bound scratch. */
+  public static final int DEFAULT_BATCH_SIZE = 8;
+
+  /** Most sessions one pass may batch. */
+  public static final int MAX_BATCH_SIZE = 256;
+
+  /** Default {@link #prefixCacheBytes()}: 1 GiB. */
+  public static final long DEFAULT_PREFIX_CACHE_BYTES = 1L << 30;
 
   /**
    * Validates every option.
@@ -41,14 +64,18 @@ public record ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int m
     if (precision == null) {
       throw new GenerationException("precision must be EXACT or INT8, got null");
     }
+    if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+      throw new GenerationException("batchSize must be in [1, " + MAX_BATCH_SIZE + "] (1 = no batching), got " + batchSize);
+    }
+    if (prefixCacheBytes < 0) {
+      throw new GenerationException("prefixCacheBytes must be >= 0 (0 = off), got " + prefixCacheBytes);
+    }
   }
 
-  /** The options of the first releases, with {@link Precision#EXACT}. */
-  public ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int maxContext) {
-    this(threads, kvType, kvBudgetBytes, maxContext, Precision.EXACT);
-  }
-
-  /** Default kernels, an f32 KV cache, no memory budget, the model's full context, exact precision. */
+  /**
+   * Default kernels, an f32 KV cache, no memory budget, the model's full context, exact precision, batches of
+   * {@value #DEFAULT_BATCH_SIZE}, a 1 GiB prefix cache.
+   */
   public static ModelOptions defaults() {
     return builder().build();
   }
@@ -65,6 +92,8 @@ public record ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int m
     private long kvBudgetBytes = Long.MAX_VALUE;
     private int maxContext;
     private Precision precision = Precision.EXACT;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private long prefixCacheBytes = DEFAULT_PREFIX_CACHE_BYTES;
 
     private Builder() {}
 
@@ -98,13 +127,25 @@ public record ModelOptions(int threads, KvType kvType, long kvBudgetBytes, int m
       return this;
     }
 
+    /** See {@link ModelOptions#batchSize()}. */
+    public Builder batchSize(int value) {
+      batchSize = value;
+      return this;
+    }
+
+    /** See {@link ModelOptions#prefixCacheBytes()}. */
+    public Builder prefixCacheBytes(long value) {
+      prefixCacheBytes = value;
+      return this;
+    }
+
     /**
      * The options collected so far.
      *
      * @throws GenerationException naming the first option out of range
      */
     public ModelOptions build() {
-      return new ModelOptions(threads, kvType, kvBudgetBytes, maxContext, precision);
+      return new ModelOptions(threads, kvType, kvBudgetBytes, maxContext, precision, batchSize, prefixCacheBytes);
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.github.gptoss4j.generate;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -10,17 +13,20 @@ import java.util.Arrays;
  */
 final class PrefixCache implements AutoCloseable {
   private final Decoder decoder;
+  private final PrefixStore store;
   // The tokens the decoder's KV cache holds: tokens[0, count).
   private int[] tokens = new int[256];
   private int count;
 
-  PrefixCache(Decoder decoder) {
+  /** @param store the model's shared prefix cache, or null */
+  PrefixCache(Decoder decoder, PrefixStore store) {
     this.decoder = decoder;
+    this.store = store;
   }
 
   /**
-   * Brings the cache to the longest prefix of {@code prompt} it can keep (always leaving at least one prompt
-   * token to run, for its logits) and returns its length.
+   * Brings the cache to the longest prefix of {@code prompt} it can keep or restore from the shared store
+   * (always leaving at least one prompt token to run, for its logits) and returns its length.
    */
   int reuse(int[] prompt) {
     int common = Arrays.mismatch(tokens, 0, count, prompt, 0, prompt.length);
@@ -28,8 +34,23 @@ final class PrefixCache implements AutoCloseable {
       common = prompt.length; // identical
     }
     common = Math.min(common, prompt.length - 1);
+    int restored = store == null ? 0 : store.restoreLongest(prompt, common, prompt.length - 1, decoder);
+    if (restored > 0) {
+      record(prompt, 0, restored, 0);
+      return count;
+    }
     count = decoder.position() == common ? common : decoder.backTo(common);
     return count;
+  }
+
+  /**
+   * Offers the cache's state, which must hold exactly {@code prompt[0, length)}, to the shared store, unless
+   * that prefix is there already.
+   */
+  void share(int[] prompt, int length) {
+    if (store != null && count == length && !store.contains(prompt, length)) {
+      store.put(prompt, length, decoder.snapshot());
+    }
   }
 
   /** Largest block worth running in one call. */
@@ -44,11 +65,16 @@ final class PrefixCache implements AutoCloseable {
    */
   void forward(int[] next, int off, int n, float[] logits) {
     decoder.forward(next, off, n, logits, false);
-    if (count + n > tokens.length) {
-      tokens = Arrays.copyOf(tokens, Math.max(2 * tokens.length, count + n));
+    record(next, off, n, count);
+  }
+
+  /** Records that the cache holds {@code next[off, off + n)} from position {@code at} on. */
+  private void record(int[] next, int off, int n, int at) {
+    if (at + n > tokens.length) {
+      tokens = Arrays.copyOf(tokens, Math.max(2 * tokens.length, at + n));
     }
-    System.arraycopy(next, off, tokens, count, n);
-    count += n;
+    System.arraycopy(next, off, tokens, at, n);
+    count = at + n;
   }
 
   /** Remembers the current position as one a later prompt may return to (see {@link Decoder#mark()}). */
@@ -60,6 +86,54 @@ final class PrefixCache implements AutoCloseable {
   void invalidate() {
     count = 0;
     decoder.backTo(0);
+  }
+
+  /** Makes this cache hold what {@code other} holds (a copy: the two never share a buffer). */
+  void copyFrom(PrefixCache other) {
+    try (Decoder.Snapshot snapshot = other.decoder.snapshot()) {
+      decoder.restore(snapshot);
+    }
+    record(other.tokens, 0, other.count, 0);
+  }
+
+  /** Writes the tokens held and their KV state. */
+  void writeTo(DataOutputStream out) throws IOException {
+    out.writeUTF(decoder.stateFormat());
+    out.writeInt(count);
+    for (int i = 0; i < count; i++) {
+      out.writeInt(tokens[i]);
+    }
+    decoder.writeState(out);
+  }
+
+  /**
+   * Replaces the cache's content with what {@link #writeTo} wrote.
+   *
+   * @throws IOException if it was written for another model or options, ends early or does not fit
+   */
+  void readFrom(DataInputStream in, int vocab) throws IOException {
+    String format = in.readUTF();
+    if (!format.equals(decoder.stateFormat())) {
+      throw new IOException("it was saved from another model or KV options (" + format + "); this model has "
+          + decoder.stateFormat());
+    }
+    int n = in.readInt();
+    if (n < 0 || n > 1 << 24) {
+      throw new IOException("it claims " + n + " cached tokens");
+    }
+    int[] saved = new int[n];
+    for (int i = 0; i < n; i++) {
+      saved[i] = in.readInt();
+      if (saved[i] < 0 || saved[i] >= vocab) {
+        throw new IOException("cached token " + i + " is " + saved[i] + ", outside the vocabulary of " + vocab);
+      }
+    }
+    count = 0;
+    decoder.readState(in);
+    if (decoder.position() != n) {
+      throw new IOException("it holds " + decoder.position() + " KV positions for " + n + " tokens");
+    }
+    record(saved, 0, n, 0);
   }
 
   @Override

@@ -7,7 +7,9 @@ import io.github.gptoss4j.harmony.HarmonyException;
 import io.github.gptoss4j.harmony.Message;
 import io.github.gptoss4j.harmony.Role;
 import io.github.gptoss4j.harmony.SystemContent;
+import io.github.gptoss4j.harmony.TextContent;
 import io.github.gptoss4j.harmony.ToolNamespaceConfig;
+import io.github.gptoss4j.structured.ConstrainedReply;
 import io.github.gptoss4j.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,11 +34,28 @@ final class PromptRenderer {
   }
 
   /**
+   * A rendered prompt.
+   *
+   * @param tokens the whole prompt, ending with {@code <|start|>assistant} and the reply opening
+   * @param sharedPrefix how many of its first tokens are the leading system and developer messages, which
+   *     every conversation under the same settings starts with (the shared prefix cache keys on them)
+   */
+  record Prompt(int[] tokens, int sharedPrefix) {}
+
+  /**
    * The prompt for the conversation {@code messages} under {@code request}'s system and developer settings,
    * ending with {@code <|start|>assistant} and the request's reply opening.
    */
-  int[] render(GenerationRequest request, List<Message> messages) {
-    List<Message> all = new ArrayList<>(head(request, messages));
+  Prompt render(GenerationRequest request, List<Message> messages) {
+    List<Message> all = new ArrayList<>();
+    if (messages.stream().noneMatch(m -> m.author().role() == Role.SYSTEM)) {
+      all.add(Message.of(Role.SYSTEM, system(request)));
+    }
+    boolean wantsDeveloper =
+        request.instructions() != null || !request.functionTools().isEmpty() || request.responseFormat() != null;
+    if (wantsDeveloper && messages.stream().noneMatch(m -> m.author().role() == Role.DEVELOPER)) {
+      all.add(withResponseFormat(Message.of(Role.DEVELOPER, developer(request)), request));
+    }
     all.addAll(messages);
     int[] prompt;
     try {
@@ -47,32 +66,15 @@ final class PromptRenderer {
     int[] opening = replyOpening(request);
     int[] full = Arrays.copyOf(prompt, prompt.length + opening.length);
     System.arraycopy(opening, 0, full, prompt.length, opening.length);
-    return full;
-  }
-
-  /**
-   * Tokens of the system and developer messages {@link #render} puts before {@code messages}: the part of the
-   * prompt a forgotten conversation still shares with the next one.
-   */
-  int headLength(GenerationRequest request, List<Message> messages) {
-    int length = 0;
-    for (Message message : head(request, messages)) {
-      length += harmony.renderMessage(message).length;
+    int shared = 0;
+    for (Message m : all) {
+      if (m.author().role() != Role.SYSTEM && m.author().role() != Role.DEVELOPER) {
+        break;
+      }
+      shared += harmony.renderMessage(m).length;
     }
-    return length;
-  }
-
-  /** The system and developer messages the request implies, where {@code messages} do not bring their own. */
-  private static List<Message> head(GenerationRequest request, List<Message> messages) {
-    List<Message> head = new ArrayList<>(2);
-    if (messages.stream().noneMatch(m -> m.author().role() == Role.SYSTEM)) {
-      head.add(Message.of(Role.SYSTEM, system(request)));
-    }
-    boolean wantsDeveloper = request.instructions() != null || !request.functionTools().isEmpty();
-    if (wantsDeveloper && messages.stream().noneMatch(m -> m.author().role() == Role.DEVELOPER)) {
-      head.add(Message.of(Role.DEVELOPER, developer(request)));
-    }
-    return head;
+    // A prompt of instructions alone shares all but the token it must run for its logits.
+    return new Prompt(full, Math.min(shared, full.length - 1));
   }
 
   private static SystemContent system(GenerationRequest request) {
@@ -100,12 +102,24 @@ final class PromptRenderer {
     return developer;
   }
 
+  /** The developer message with the response format declared at its end, as Harmony's format guide shows. */
+  private static Message withResponseFormat(Message developer, GenerationRequest request) {
+    if (request.responseFormat() == null) {
+      return developer;
+    }
+    boolean empty = request.instructions() == null && request.functionTools().isEmpty();
+    return developer.addingContent(new TextContent((empty ? "" : "\n\n") + request.responseFormat().section()));
+  }
+
   /** The header tokens after {@code <|start|>assistant} that open the reply on the request's reply channel. */
   int[] replyOpening(GenerationRequest request) {
     if (request.replyChannel() == null) {
       return new int[0];
     }
     Tokenizer tokenizer = harmony.tokenizer();
+    if (request.responseFormat() != null && request.replyChannel().equals("final")) {
+      return ConstrainedReply.finalJsonOpening(tokenizer); // "<|channel|>final <|constrain|>json<|message|>"
+    }
     int[] channel = tokenizer.encodeOrdinary(request.replyChannel());
     int[] opening = new int[channel.length + 2];
     opening[0] = tokenizer.specialTokenId("<|channel|>");

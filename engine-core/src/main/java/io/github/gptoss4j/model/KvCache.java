@@ -4,6 +4,9 @@ import io.github.gptoss4j.checkpoint.GptOssConfig;
 import io.github.gptoss4j.kernels.Kernels.KvBuffer;
 import io.github.gptoss4j.KvType;
 import java.lang.foreign.Arena;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -11,7 +14,8 @@ import java.lang.foreign.ValueLayout;
  * Keys and values of every layer for one sequence, off-heap.
  *
  * <p>Sliding-window layers keep a ring of the last {@code slidingWindow + maxBlock − 1} positions (a block of
- * {@code maxBlock} queries needs the window behind its first query). Full-attention layers grow in chunks
+ * {@code maxBlock} queries needs the window behind its first query), grown like a full layer until it is that
+ * large, so a window longer than the context costs only what is used. Full-attention layers grow in chunks
  * of {@value #CHUNK} positions, doubling, up to the context limit; nothing is allocated for positions not
  * yet used. Growth beyond the caller's byte budget is a {@link ContextOverflowException}.
  *
@@ -48,10 +52,10 @@ public final class KvCache implements AutoCloseable {
 
     /** Makes room for positions below {@code end}. */
     void ensure(int end) {
-      if (end <= capacity() || (window > 0 && buffer != null)) {
+      if (end <= capacity() || isCompleteRing()) {
         return;
       }
-      int target = window > 0 ? ringCapacity(window, maxBlock) : fullCapacity(capacity(), end, maxPositions);
+      int target = capacityFor(window, capacity(), end, maxBlock, maxPositions);
       long extra = 2L * (target - capacity()) * rowBytes;
       if (allocatedBytes() + extra > budgetBytes) {
         throw new ContextOverflowException(
@@ -63,13 +67,18 @@ public final class KvCache implements AutoCloseable {
       MemorySegment values = next.allocate(target * rowBytes, 64);
       KvBuffer grown = new KvBuffer(keys, values, type, target);
       if (buffer != null) {
-        // Full layers map position p to row p, so each head's used prefix copies over unchanged; a ring is
-        // only ever allocated once at its final capacity.
+        // Until a layer reaches its final capacity nothing has wrapped: position p is in row p, so each
+        // head's used prefix copies over unchanged.
         copyRows(buffer, grown, size);
         arena.close();
       }
       arena = next;
       buffer = grown;
+    }
+
+    /** A sliding layer at its final capacity: from now on positions wrap around. */
+    boolean isCompleteRing() {
+      return window > 0 && buffer != null && capacity() >= ringCapacity(window, maxBlock);
     }
   }
 
@@ -99,14 +108,24 @@ public final class KvCache implements AutoCloseable {
     for (int l = 0; l < config.numLayers(); l++) {
       int window = config.windowOf(l);
       if (positions > 0) {
-        rows += window > 0 ? ringCapacity(window, maxBlock) : fullCapacity(0, positions, config.maxPositionEmbeddings());
+        rows += capacityFor(window, 0, positions, maxBlock, config.maxPositionEmbeddings());
       }
     }
     return 2 * rows * rowBytes;
   }
 
+  /**
+   * Rows a layer grows to from {@code current} to hold positions below {@code needed}: a sliding layer grows
+   * like a full one until it reaches its ring (a window larger than the context never needs the whole ring).
+   */
+  private static int capacityFor(int window, int current, int needed, int maxBlock, int maxPositions) {
+    int full = fullCapacity(current, needed, maxPositions);
+    return window > 0 ? Math.min(full, ringCapacity(window, maxBlock)) : full;
+  }
+
+  /** The window behind the first query of a block of {@code maxBlock}, capped so it cannot overflow. */
   private static int ringCapacity(int window, int maxBlock) {
-    return window + maxBlock - 1;
+    return (int) Math.min((long) window + maxBlock - 1, Integer.MAX_VALUE);
   }
 
   private static int fullCapacity(int current, int needed, int maxPositions) {
@@ -255,13 +274,13 @@ public final class KvCache implements AutoCloseable {
    * rings have moved on: the mark keeps a copy of the rings (small: window + block rows per sliding layer).
    */
   public Mark mark() {
-    MemorySegment[] rings = new MemorySegment[layers.length * 2];
+    KvBuffer[] rings = new KvBuffer[layers.length];
     Arena arena = Arena.ofAuto();
     for (int l = 0; l < layers.length; l++) {
       Layer layer = layers[l];
       if (layer.window > 0 && layer.buffer != null) {
-        rings[2 * l] = arena.allocate(layer.buffer.keys().byteSize()).copyFrom(layer.buffer.keys());
-        rings[2 * l + 1] = arena.allocate(layer.buffer.values().byteSize()).copyFrom(layer.buffer.values());
+        rings[l] = new KvBuffer(arena.allocate(layer.buffer.keys().byteSize()).copyFrom(layer.buffer.keys()),
+            arena.allocate(layer.buffer.values().byteSize()).copyFrom(layer.buffer.values()), type, layer.capacity());
       }
     }
     return new Mark(this, size, rings);
@@ -271,9 +290,9 @@ public final class KvCache implements AutoCloseable {
   public static final class Mark {
     private final KvCache cache;
     private final int size;
-    private final MemorySegment[] rings;
+    private final KvBuffer[] rings;
 
-    private Mark(KvCache cache, int size, MemorySegment[] rings) {
+    private Mark(KvCache cache, int size, KvBuffer[] rings) {
       this.cache = cache;
       this.size = size;
       this.rings = rings;
@@ -297,9 +316,13 @@ public final class KvCache implements AutoCloseable {
           "mark at position " + mark.size + " does not belong to this cache of " + size + " positions");
     }
     for (int l = 0; l < layers.length; l++) {
-      if (mark.rings[2 * l] != null) {
-        layers[l].buffer.keys().copyFrom(mark.rings[2 * l]);
-        layers[l].buffer.values().copyFrom(mark.rings[2 * l + 1]);
+      KvBuffer ring = mark.rings[l];
+      if (ring != null && ring.capacity() == layers[l].capacity()) {
+        layers[l].buffer.keys().copyFrom(ring.keys());
+        layers[l].buffer.values().copyFrom(ring.values());
+      } else if (ring != null) {
+        // The layer grew since the mark, which it only does before wrapping: position p was in row p.
+        copyRows(ring, layers[l].buffer, mark.size);
       }
     }
     size = mark.size;
@@ -318,6 +341,109 @@ public final class KvCache implements AutoCloseable {
     }
     copy.size = size;
     return copy;
+  }
+
+  /**
+   * Makes this cache hold exactly what {@code source} holds, as if it had computed the same positions itself:
+   * a prefix computed once and reused by another sequence.
+   *
+   * @throws IllegalArgumentException if {@code source} has another shape (model, element type, block size)
+   * @throws ContextOverflowException if its positions do not fit this cache's budget
+   */
+  public void restore(KvCache source) {
+    if (source.config != config || source.type != type || source.maxBlock != maxBlock) {
+      throw new IllegalArgumentException("cannot restore a KV cache of another model, element type or block size");
+    }
+    size = 0; // nothing of the old content is kept, so growing copies nothing
+    for (int l = 0; l < layers.length; l++) {
+      Layer from = source.layers[l];
+      Layer to = layers[l];
+      if (source.size > 0) {
+        to.ensure(source.size);
+        copyRows(from.buffer, to.buffer, Math.min(source.size, from.capacity()));
+      }
+    }
+    size = source.size;
+  }
+
+  /**
+   * What a saved cache must match to be read back into this one: the model's KV shape, element type and block
+   * size.
+   */
+  public String format() {
+    StringBuilder windows = new StringBuilder();
+    for (Layer layer : layers) {
+      windows.append(windows.isEmpty() ? "" : ",").append(layer.window);
+    }
+    return "layers=" + layers.length + " kvHeads=" + config.numKvHeads() + " headDim=" + config.headDim()
+        + " windows=" + windows + " type=" + type + " maxBlock=" + maxBlock;
+  }
+
+  /** Writes the positions held (per layer, the rows in use of each KV head's keys and values). */
+  public void writeTo(DataOutputStream out) throws IOException {
+    out.writeInt(size);
+    byte[] buffer = new byte[(int) Math.min(1 << 20, Math.max(1, rowBytes))];
+    for (Layer layer : layers) {
+      int rows = Math.min(size, layer.capacity());
+      out.writeInt(rows);
+      for (int g = 0; g < config.numKvHeads() && rows > 0; g++) {
+        long offset = layer.buffer.rowIndex(g, 0, config.headDim()) * type.bytes();
+        long bytes = (long) rows * config.headDim() * type.bytes();
+        copyOut(layer.buffer.keys(), offset, bytes, out, buffer);
+        copyOut(layer.buffer.values(), offset, bytes, out, buffer);
+      }
+    }
+  }
+
+  /**
+   * Replaces this cache's content with what {@link #writeTo} wrote (for a cache of the same {@link #format()}).
+   *
+   * @throws IOException if the data ends early or does not fit this cache
+   */
+  public void readFrom(DataInputStream in) throws IOException {
+    int saved = in.readInt();
+    if (saved < 0 || saved > maxPositions) {
+      throw new IOException("the saved KV cache claims " + saved + " positions; expected 0 to " + maxPositions);
+    }
+    size = 0;
+    byte[] buffer = new byte[(int) Math.min(1 << 20, Math.max(1, rowBytes))];
+    for (Layer layer : layers) {
+      int rows = in.readInt();
+      if (saved > 0) {
+        layer.ensure(saved);
+      }
+      if (rows != Math.min(saved, layer.capacity())) {
+        throw new IOException("the saved KV cache has " + rows + " rows in a layer that holds "
+            + Math.min(saved, layer.capacity()) + " for " + saved + " positions");
+      }
+      for (int g = 0; g < config.numKvHeads() && rows > 0; g++) {
+        long offset = layer.buffer.rowIndex(g, 0, config.headDim()) * type.bytes();
+        long bytes = (long) rows * config.headDim() * type.bytes();
+        copyIn(in, layer.buffer.keys(), offset, bytes, buffer);
+        copyIn(in, layer.buffer.values(), offset, bytes, buffer);
+      }
+    }
+    size = saved;
+  }
+
+  private static void copyOut(MemorySegment from, long offset, long bytes, DataOutputStream out, byte[] buffer)
+      throws IOException {
+    for (long done = 0; done < bytes; ) {
+      int n = (int) Math.min(buffer.length, bytes - done);
+      MemorySegment.copy(from, ValueLayout.JAVA_BYTE, offset + done, buffer, 0, n);
+      out.write(buffer, 0, n);
+      done += n;
+    }
+  }
+
+  private static void copyIn(DataInputStream in, MemorySegment to, long offset, long bytes, byte[] buffer)
+      throws IOException {
+    for (long done = 0; done < bytes; ) {
+      int n = (int) Math.min(buffer.length, bytes - done);
+      in.readFully(buffer, 0, n);
+      MemorySegment.copy(buffer, 0, to, ValueLayout.JAVA_BYTE, offset + done, n);
+      done += n;
+    }
   }
 
   /** Frees the off-heap memory; the cache is unusable afterwards. */

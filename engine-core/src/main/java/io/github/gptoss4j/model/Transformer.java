@@ -11,6 +11,7 @@ import io.github.gptoss4j.KvType;
 import io.github.gptoss4j.kernels.Rope;
 import io.github.gptoss4j.kernels.WeightMatrix;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The gpt-oss forward pass, as OpenAI's reference {@code gpt_oss/torch/model.py} computes it: embedding,
@@ -147,11 +148,57 @@ public final class Transformer {
     for (int t = 0; t < pass.n; t++) {
       kernels.embedding(weights.embedding(), tokens[off + t], a.x, t * hidden);
     }
+    int n = pass.n;
+    Stage.EMBEDDING.requireFinite(a.x, 0, n * hidden, hidden, -1, pass::position);
     for (int l = 0; l < config.numLayers(); l++) {
       attention(l, weights.layers().get(l).attention(), pass);
+      Stage.ATTENTION.requireFinite(a.x, 0, n * hidden, hidden, l, pass::position);
       moe(weights.layers().get(l).moe(), pass);
+      Stage.MOE.requireFinite(a.x, 0, n * hidden, hidden, l, pass::position);
     }
     pass.advance();
+  }
+
+  /**
+   * The points where the residual stream (and at the end the logits) is checked for NaN and infinity, each
+   * with the weights that could have put them there. A non-finite value never recovers, so the first check
+   * it fails names its origin; a scan of the activations costs a fraction of the matmuls that made them.
+   */
+  private enum Stage {
+    EMBEDDING("the embedding", "its rows of the embedding matrix"),
+    ATTENTION("attention", "its input norm scale, q/k/v/o projections and biases, or sinks"),
+    MOE("mixture of experts", "its norm scale, router, or an expert's MXFP4 blocks, scales or biases"),
+    OUTPUT("the output", "the final norm scale or the unembedding");
+
+    private final String what;
+    private final String suspects;
+
+    Stage(String what, String suspects) {
+      this.what = what;
+      this.suspects = suspects;
+    }
+
+    /**
+     * Throws naming this stage if {@code values[from, from + length)}, rows of {@code width} whose positions
+     * {@code positionOfRow} gives, hold a NaN or an infinity.
+     */
+    void requireFinite(float[] values, int from, int length, int width, int layer, IntUnaryOperator positionOfRow) {
+      float probe = 0;
+      for (int i = from; i < from + length; i++) {
+        probe += values[i] * 0f; // NaN exactly when some value is NaN or infinite
+      }
+      if (probe == 0) {
+        return;
+      }
+      int i = from;
+      while (Float.isFinite(values[i])) {
+        i++;
+      }
+      String where = layer < 0 ? what : "layer " + layer + "'s " + what;
+      throw new ModelException("non-finite value (" + values[i] + ") after " + where + " at position "
+          + positionOfRow.applyAsInt((i - from) / width) + ": the checkpoint's weights for it (" + suspects + ") likely hold NaN or"
+          + " infinity; 'gptoss inspect --check-tensors' scans every tensor");
+    }
   }
 
   /** {@code x += o(attention(rope(q), rope(k), v)) } over the normalised residual. */
@@ -241,6 +288,8 @@ public final class Transformer {
       kernels.rmsNorm(a.x, (first + t) * hidden, weights.finalNorm(), config.rmsNormEps(), a.normed, t * hidden, hidden);
     }
     p.matmul(weights.unembedding(), null, a.normed, logitsOff, count, logits);
+    Stage.OUTPUT.requireFinite(logits, logitsOff, count * config.vocabSize(), config.vocabSize(), -1,
+        row -> p.position(first + row));
   }
 
   private void rmsNorm(float[] x, float[] scale, float[] out, int n) {

@@ -119,6 +119,33 @@ class ConfigReaderTest {
   }
 
   @Test
+  void sizesBeyondSaneBoundsAreRefusedNamingTheFieldBeforeAnythingIsAllocated() throws IOException {
+    refusedHf(hf(n -> n.put("num_hidden_layers", 1_000_000)), "num_hidden_layers 1000000 exceeds the limit");
+    refusedHf(hf(n -> n.put("num_hidden_layers", Integer.MAX_VALUE)), "num_hidden_layers 2147483647 exceeds");
+    refusedHf(hf(n -> n.put("head_dim", 1 << 30)), "head_dim 1073741824 exceeds");
+    refusedHf(hf(n -> n.put("vocab_size", 1 << 30)), "vocab_size 1073741824 exceeds");
+    refusedHf(hf(n -> n.put("num_attention_heads", 4096).put("num_key_value_heads", 4096).put("head_dim", 4096)),
+        "num_attention_heads × head_dim = 16777216 exceeds");
+  }
+
+  @Test
+  void anOriginalContextBeyondAnIntIsRefusedNotTruncated() throws IOException {
+    refusedHf(hf(n -> ((ObjectNode) n.get("rope_scaling")).put("original_max_position_embeddings", (1L << 32) + 4096)),
+        "rope_scaling.original_max_position_embeddings' = 4294971392 is out of range");
+  }
+
+  @Test
+  void jsonErrorsAreOneLineAndTrailingObjectsAreRefused() throws IOException {
+    Path f = dir.resolve("broken.json");
+    Files.writeString(f, "{\n\"model_type\": \"gpt_oss\",\n\"hidden_size\": 64 64}");
+    refusedHf(f, "not valid JSON", "(line 3, column");
+    CheckpointException e = assertThrows(CheckpointException.class, () -> ConfigReader.readHf(f));
+    assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+    Files.writeString(f, Files.readString(TinyFixture.dir().resolve("config.json")) + " {\"model_type\": \"other\"}");
+    refusedHf(f, "not valid JSON: Trailing token");
+  }
+
+  @Test
   void yarnNeedsAllItsFields() throws IOException {
     for (String field : List.of("factor", "original_max_position_embeddings", "beta_fast", "beta_slow")) {
       refusedHf(hf(n -> ((ObjectNode) n.get("rope_scaling")).remove(field)), "rope_scaling." + field);

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Random corruptions of a real shard: each either opens or fails with a CheckpointException, nothing else. */
+/** Random and mutated shards: each either opens or fails with a one-line CheckpointException, nothing else. */
 class SafetensorsFuzzTest {
   @TempDir Path dir;
 
@@ -24,9 +24,9 @@ class SafetensorsFuzzTest {
     SplittableRandom random = new SplittableRandom(42);
     Path file = dir.resolve("fuzz.safetensors");
     int refused = 0;
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 400; i++) {
       byte[] bytes = original.clone();
-      switch (i % 3) {
+      switch (i % 4) {
         // Flip a few header bytes (length prefix included).
         case 0 -> {
           for (int k = 0; k < 1 + random.nextInt(4); k++) {
@@ -36,7 +36,15 @@ class SafetensorsFuzzTest {
         // Overwrite a header byte with a JSON-significant character.
         case 1 -> bytes[8 + random.nextInt(headerEnd - 8)] = (byte) "{}[],:\"-0123456789.e ".charAt(random.nextInt(21));
         // Cut the file anywhere.
-        default -> bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length));
+        case 2 -> bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length));
+        // A random header of a random length, its length prefix right, before the original data.
+        default -> {
+          byte[] header = new byte[1 + random.nextInt(256)];
+          random.nextBytes(header);
+          bytes = java.nio.ByteBuffer.allocate(8 + header.length + original.length - headerEnd)
+              .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header)
+              .put(original, headerEnd, original.length - headerEnd).array();
+        }
       }
       Files.write(file, bytes);
       try (Arena arena = Arena.ofConfined()) {
@@ -44,8 +52,9 @@ class SafetensorsFuzzTest {
       } catch (CheckpointException e) {
         refused++;
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().indexOf('\n') < 0, e.getMessage());
       }
     }
-    assertTrue(refused > 150, "most corruptions are detected, got " + refused);
+    assertTrue(refused > 200, "most corruptions are detected, got " + refused);
   }
 }

@@ -170,6 +170,67 @@ class SafetensorsValidationTest {
   }
 
   @Test
+  void refusesNulPaddingAfterTheHeader() throws IOException {
+    byte[] json = ("{" + tensor("a", "F32", "[1]", 0, 4) + "}").getBytes(StandardCharsets.UTF_8);
+    byte[] padded = java.util.Arrays.copyOf(json, json.length + 3);
+    refused(craft(padded, padded.length, 4), "padded with byte 0x00 at offset " + (8 + padded.length - 1),
+        "spaces (0x20) only");
+    byte[] spaces = (new String(json, StandardCharsets.UTF_8) + "   ").getBytes(StandardCharsets.UTF_8);
+    try (Arena arena = Arena.ofConfined()) {
+      assertEquals(1, SafetensorsFile.open(craft(spaces, spaces.length, 4), arena).tensors().size());
+    }
+  }
+
+  @Test
+  void offsetsNearTheLargestLongArePastTheEndNotAnOverlap() throws IOException {
+    long big = Long.MAX_VALUE;
+    refused(craft("{" + tensor("a", "U8", "[4]", 0, 4) + "," + tensor("b", "U8", "[1]", big - 1, big) + "}", 4),
+        "tensor 'b'", "past the end of the data section (4 bytes)");
+  }
+
+  @Test
+  void anIndexMappingATensorToAPathOrANulNameIsRefusedNamingTheEntry() throws IOException {
+    for (String name : new String[] {"/", "", "..", "model\\u0000.safetensors", "sub/model.safetensors"}) {
+      Path model = copyFixture();
+      Path index = model.resolve(Checkpoint.INDEX);
+      Files.writeString(index, Files.readString(index).replace(
+          "\"model.norm.weight\": \"model-00002-of-00002.safetensors\"", "\"model.norm.weight\": \"" + name + "\""));
+      CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.open(model), name);
+      assertTrue(e.getMessage().startsWith(index + ": weight_map entry for tensor 'model.norm.weight' is \"" + name + "\""),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("not a file in"), e.getMessage());
+      deleteTree(model);
+    }
+  }
+
+  @Test
+  void jsonErrorsInAnIndexAreOneLineWithTheirPosition() throws IOException {
+    Path model = copyFixture();
+    Files.writeString(model.resolve(Checkpoint.INDEX), "{\n  \"weight_map\": {,}\n}");
+    CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.open(model));
+    assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+    assertTrue(e.getMessage().contains("(line 2, column"), e.getMessage());
+    assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+    Files.writeString(model.resolve(Checkpoint.INDEX), "{\"weight_map\": {}} {\"weight_map\": {}}");
+    e = assertThrows(CheckpointException.class, () -> Checkpoint.open(model));
+    assertTrue(e.getMessage().contains("not valid JSON: Trailing token"), e.getMessage());
+  }
+
+  @Test
+  void aConfigClaimingMoreLayersThanTheTensorsHoldFailsBeforeBinding() throws IOException {
+    Path model = copyFixture();
+    Path config = model.resolve(Checkpoint.CONFIG);
+    var json = (com.fasterxml.jackson.databind.node.ObjectNode) SafetensorsFile.JSON.readTree(config.toFile());
+    json.remove("layer_types");
+    Files.writeString(config, json.put("num_hidden_layers", 4000).toString());
+    try (Checkpoint cp = Checkpoint.open(model)) {
+      CheckpointException e = assertThrows(CheckpointException.class, cp::weights);
+      assertEquals(config + ": num_hidden_layers is 4000, but the tensors hold 4 layer(s) (model.layers.0 to model.layers.3)",
+          e.getMessage());
+    }
+  }
+
+  @Test
   void indexNamingAMissingShardIsRefused() throws IOException {
     Path model = copyFixture();
     Files.delete(model.resolve("model-00001-of-00002.safetensors"));
@@ -247,6 +308,14 @@ class SafetensorsValidationTest {
       SafetensorsFile s = SafetensorsFile.open(f, arena);
       int[] v = s.segment(s.tensors().get("w")).toArray(ValueLayout.JAVA_INT_UNALIGNED);
       assertEquals(List.of(7, -3), List.of(v[0], v[1]));
+    }
+  }
+
+  private static void deleteTree(Path d) throws IOException {
+    try (var files = Files.walk(d)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 

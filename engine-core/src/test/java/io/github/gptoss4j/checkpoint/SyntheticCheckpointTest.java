@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint.Options;
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint.Preset;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint.Options;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint.Preset;
 import io.github.gptoss4j.kernels.Bf16Matrix;
 import io.github.gptoss4j.kernels.Mxfp4Matrix;
 import java.io.IOException;

@@ -133,7 +133,8 @@ class ChatSessionModelTest {
     GenerationRequest turn2 = GenerationRequest.builder().user("And then?").maxTokens(3).sampling(sampling).build();
     // Blocks of 4 give the sliding layer (window 8) a ring of 11 positions: after a 20-token reply it can no
     // longer truncate back to the end of the first prompt, and the session must rewind to its mark there.
-    try (GptOss small = GptOss.load(SynthModel.dir(), ModelOptions.defaults(), 4);
+    // No shared prefix cache: the fresh session below must prefill everything.
+    try (GptOss small = GptOss.load(SynthModel.dir(), ModelOptions.builder().prefixCacheBytes(0).build(), 4);
         ChatSession chat = small.newSession()) {
       GenerationResult first = chat.generate(
           GenerationRequest.builder().user("Hello there").maxTokens(20).sampling(sampling).build());

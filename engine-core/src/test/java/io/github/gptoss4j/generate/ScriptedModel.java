@@ -45,7 +45,7 @@ final class ScriptedModel {
 
   GptOss model() {
     return new GptOss(
-        Decoder::new, HarmonyEncoding.of(TOKENIZER), Kernels.get(), VOCAB, contextLimit, "a test limit", () -> {});
+        Decoder::new, null, null, HarmonyEncoding.of(TOKENIZER), Kernels.get(), VOCAB, contextLimit, "a test limit", () -> {});
   }
 
   private final class Decoder implements io.github.gptoss4j.generate.Decoder {
@@ -92,6 +92,45 @@ final class ScriptedModel {
     public int backTo(int p) {
       position = p;
       return p;
+    }
+
+    @Override
+    public Snapshot snapshot() {
+      int at = position;
+      return new Snapshot() {
+        @Override
+        public int position() {
+          return at;
+        }
+
+        @Override
+        public long bytes() {
+          return 0;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Override
+    public void restore(Snapshot snapshot) {
+      position = snapshot.position();
+    }
+
+    @Override
+    public String stateFormat() {
+      return "scripted";
+    }
+
+    @Override
+    public void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+      out.writeInt(position);
+    }
+
+    @Override
+    public void readState(java.io.DataInputStream in) throws java.io.IOException {
+      position = in.readInt();
     }
 
     @Override

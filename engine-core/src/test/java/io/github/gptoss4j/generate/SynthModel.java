@@ -2,7 +2,7 @@ package io.github.gptoss4j.generate;
 
 import io.github.gptoss4j.checkpoint.GptOssConfig;
 import io.github.gptoss4j.checkpoint.GptOssConfig.LayerType;
-import io.github.gptoss4j.checkpoint.SyntheticCheckpoint;
+import io.github.gptoss4j.testkit.SyntheticCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

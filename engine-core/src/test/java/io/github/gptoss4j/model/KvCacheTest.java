@@ -75,6 +75,48 @@ class KvCacheTest {
     }
   }
 
+  private static GptOssConfig withWindow(int window) {
+    return new GptOssConfig(2, 64, 16, 4, 2, 8, 4, 64, 1024, window,
+        List.of(LayerType.SLIDING_ATTENTION, LayerType.FULL_ATTENTION),
+        1e-5f, new GptOssConfig.Rope(150000, 32, 4096, 32, 1), 7f, 5000);
+  }
+
+  @Test
+  void aWindowLongerThanTheContextCostsOnlyWhatIsUsed() {
+    GptOssConfig allFull = new GptOssConfig(2, 64, 16, 4, 2, 8, 4, 64, 1024, WINDOW,
+        List.of(LayerType.FULL_ATTENTION, LayerType.FULL_ATTENTION),
+        1e-5f, new GptOssConfig.Rope(150000, 32, 4096, 32, 1), 7f, 5000);
+    long twoFullLayers = KvCache.bytesFor(allFull, KvType.F32, 5, MAX_BLOCK);
+    for (int window : new int[] {2_000_000, Integer.MAX_VALUE}) {
+      GptOssConfig wide = withWindow(window);
+      assertEquals(twoFullLayers, KvCache.bytesFor(wide, KvType.F32, 5, MAX_BLOCK), "window " + window);
+      try (KvCache cache = new KvCache(wide, KvType.F32, Long.MAX_VALUE, MAX_BLOCK)) {
+        append(cache, 5);
+        assertEquals(KvCache.CHUNK, cache.buffer(0).capacity(), "grown like a full layer, window " + window);
+        assertEquals(twoFullLayers, cache.allocatedBytes());
+      }
+    }
+  }
+
+  @Test
+  void aGrowingWindowBecomesARingAndRewindsAcrossItsGrowth() {
+    GptOssConfig config = withWindow(2000);
+    try (KvCache cache = new KvCache(config, KvType.F32, Long.MAX_VALUE, MAX_BLOCK)) {
+      append(cache, 10);
+      KvCache.Mark mark = cache.mark();
+      append(cache, 2500);
+      assertEquals(2000 + MAX_BLOCK - 1, cache.buffer(0).capacity());
+      assertEquals(2509f, key(cache, 0, 2509));
+      assertEquals(510f, key(cache, 0, 510));
+      cache.rewind(mark);
+      for (int p = 0; p < 10; p++) {
+        assertEquals(p, key(cache, 0, p));
+      }
+      append(cache, 1);
+      assertEquals(10f, key(cache, 0, 10));
+    }
+  }
+
   @Test
   void exceedingTheBudgetIsAClearErrorAndAllocatesNothingMore() {
     long budget = KvCache.bytesFor(CONFIG, KvType.F32, 1024, MAX_BLOCK);

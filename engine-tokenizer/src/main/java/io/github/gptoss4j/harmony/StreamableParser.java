@@ -329,6 +329,9 @@ public final class StreamableParser {
       String last = parts.removeLast();
       if (last.startsWith("to=")) {
         recipient = last.substring(3);
+      } else if (count == 1 && last.startsWith(constrain)) {
+        // "final <|constrain|>json" (a constrained answer): harmony would take the lone word for a recipient
+        contentType = last;
       } else if (count == 1) {
         recipient = last;
       } else {

@@ -162,6 +162,14 @@ class ParserTest {
   }
 
   @Test
+  void aConstrainedFinalAnswerHasAContentTypeNotARecipient() {
+    int[] tokens = all("<|channel|>final <|constrain|>json<|message|>{\"a\": 1}<|return|>");
+    assertEquals(
+        List.of(Message.of(Role.ASSISTANT, "{\"a\": 1}").withChannel("final").withContentType("<|constrain|>json")),
+        HARMONY.parseMessagesFromCompletionTokens(tokens, Role.ASSISTANT));
+  }
+
+  @Test
   void missingMessageTokenRequiresNonStrictMode() {
     int[] tokens = all("<|channel|>commentary Hello<|end|>");
     assertThrows(HarmonyException.class, () -> HARMONY.parseMessagesFromCompletionTokens(tokens, Role.ASSISTANT));

@@ -1,6 +1,6 @@
 package io.github.gptoss4j.bench.kernels;
 
-import io.github.gptoss4j.bench.StreamProbe;
+import io.github.gptoss4j.testkit.StreamProbe;
 import io.github.gptoss4j.kernels.KernelProvider;
 import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.Precision;

@@ -1,6 +1,6 @@
 package io.github.gptoss4j.bench.kernels;
 
-import io.github.gptoss4j.bench.StreamProbe;
+import io.github.gptoss4j.testkit.StreamProbe;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,12 @@
-package io.github.gptoss4j.checkpoint;
+package io.github.gptoss4j.testkit;
 
 import io.github.gptoss4j.CheckpointException;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.gptoss4j.CheckpointException;
+import io.github.gptoss4j.checkpoint.Dtype;
+import io.github.gptoss4j.checkpoint.GptOssConfig;
+import io.github.gptoss4j.checkpoint.GptOssConfig.LayerType;
 import io.github.gptoss4j.checkpoint.GptOssConfig.Rope;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,18 +14,14 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Writes deterministic random gpt-oss checkpoints of real shapes, for tests and benchmarks where real
@@ -34,6 +34,8 @@ public final class SyntheticCheckpoint {
   /** Lists what a synth run wrote, so a later run may replace exactly those files and nothing else. */
   public static final String MARKER = ".gptoss-synth";
 
+  private static final String INDEX = "model.safetensors.index.json";
+  private static final String CONFIG = "config.json";
   private static final int CHUNK = 1 << 20;
   private static final String TOKENIZER_FILES = "tokenizer.json,tokenizer_config.json";
 
@@ -52,7 +54,7 @@ public final class SyntheticCheckpoint {
     Preset(int layers, int hidden, int headDim, int heads, int kvHeads, int experts, int perToken,
         int intermediate, int vocab, int window, long maxShardBytes) {
       this.config = new GptOssConfig(layers, hidden, headDim, heads, kvHeads, experts, perToken, intermediate,
-          vocab, window, ConfigReader.alternating(layers), 1e-5f, new Rope(150000, 32, 4096, 32, 1), 7f, 131072);
+          vocab, window, LayerType.alternating(layers), 1e-5f, new Rope(150000, 32, 4096, 32, 1), 7f, 131072);
       this.maxShardBytes = maxShardBytes;
     }
 
@@ -157,7 +159,7 @@ public final class SyntheticCheckpoint {
   /** {@code config} with {@code layers} blocks (alternating sliding/full attention). */
   public static GptOssConfig withLayers(GptOssConfig c, int layers) {
     return new GptOssConfig(layers, c.hiddenSize(), c.headDim(), c.numHeads(), c.numKvHeads(), c.numExperts(),
-        c.expertsPerToken(), c.intermediateSize(), c.vocabSize(), c.slidingWindow(), ConfigReader.alternating(layers),
+        c.expertsPerToken(), c.intermediateSize(), c.vocabSize(), c.slidingWindow(), LayerType.alternating(layers),
         c.rmsNormEps(), c.rope(), c.swigluLimit(), c.maxPositionEmbeddings());
   }
 
@@ -169,73 +171,50 @@ public final class SyntheticCheckpoint {
 
   /**
    * Writes the checkpoint into {@code out}, which must not exist, be empty, or hold an earlier synth output
-   * (whose files are replaced); any other content is left untouched and refused.
+   * (whose files are replaced); any other content is left untouched and refused. The files are written into
+   * a temporary sibling of {@code out} and renamed into place when complete, so a failed run changes nothing.
    *
    * @throws CheckpointException if {@code out} holds other files or writing fails
    */
   public static void write(Options options, Path out, Progress progress) {
-    try {
-      List<String> previous = checkOutput(out);
-      for (String rel : previous) {
-        Files.deleteIfExists(out.resolve(rel));
-      }
-      Files.createDirectories(out);
+    List<Path> tokenizerFiles = tokenizerFiles(options.tokenizerDir());
+    try (SynthOutput target = SynthOutput.open(out)) {
+      Path dir = target.staging();
       List<String> written = new ArrayList<>();
       Meter meter = new Meter(totalBytes(options), progress);
       List<Spec> specs = hfSpecs(options.config());
       if (options.huggingFace()) {
-        writeHf(options, specs, out, written, meter);
+        writeHf(options, specs, dir, written, meter);
       }
       if (options.original()) {
-        Files.createDirectories(out.resolve("original"));
-        writeOriginal(options, specs, out, written, meter);
+        Files.createDirectories(dir.resolve("original"));
+        writeOriginal(options, specs, dir, written, meter);
       }
-      if (options.tokenizerDir() != null) {
-        for (String name : TOKENIZER_FILES.split(",")) {
-          Path src = options.tokenizerDir().resolve(name);
-          if (!Files.isRegularFile(src)) {
-            throw new CheckpointException(src + ": tokenizer file not found");
-          }
-          Files.copy(src, out.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-          written.add(name);
-        }
+      for (Path src : tokenizerFiles) {
+        Files.copy(src, dir.resolve(src.getFileName()));
+        written.add(src.getFileName().toString());
       }
-      Files.writeString(out.resolve(MARKER), String.join("\n", written) + "\n");
+      Files.writeString(dir.resolve(MARKER), String.join("\n", written) + "\n");
+      target.commit();
     } catch (IOException e) {
       throw new CheckpointException(out + ": cannot write synthetic checkpoint: " + e, e);
     }
   }
 
-  /** The files of an earlier synth run in {@code out}; fails if {@code out} holds anything else. */
-  private static List<String> checkOutput(Path out) throws IOException {
-    if (!Files.exists(out)) {
+  /** The tokenizer files to copy from {@code dir} (none for null), checked before anything is written. */
+  private static List<Path> tokenizerFiles(Path dir) {
+    if (dir == null) {
       return List.of();
     }
-    if (!Files.isDirectory(out)) {
-      throw new CheckpointException(out + ": exists and is not a directory; refusing to overwrite it");
+    List<Path> files = new ArrayList<>();
+    for (String name : TOKENIZER_FILES.split(",")) {
+      Path src = dir.resolve(name);
+      if (!Files.isRegularFile(src)) {
+        throw new CheckpointException(src + ": tokenizer file not found");
+      }
+      files.add(src);
     }
-    Set<String> present = new HashSet<>();
-    try (Stream<Path> s = Files.walk(out)) {
-      s.filter(p -> !Files.isDirectory(p)).forEach(p -> present.add(out.relativize(p).toString()));
-    }
-    if (present.isEmpty()) {
-      return List.of();
-    }
-    Path marker = out.resolve(MARKER);
-    if (!Files.isRegularFile(marker)) {
-      throw new CheckpointException(out + ": is not empty and is not an earlier synth output (no " + MARKER
-          + "); refusing to overwrite it");
-    }
-    List<String> listed = Files.readAllLines(marker, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
-    present.remove(MARKER);
-    listed.forEach(present::remove);
-    if (!present.isEmpty()) {
-      throw new CheckpointException(out + ": holds files an earlier synth run did not write (e.g. "
-          + present.iterator().next() + "); refusing to overwrite it");
-    }
-    List<String> all = new ArrayList<>(listed);
-    all.add(MARKER);
-    return all;
+    return files;
   }
 
   private static void writeHf(Options o, List<Spec> specs, Path out, List<String> written, Meter meter)
@@ -250,7 +229,7 @@ public final class SyntheticCheckpoint {
       shards.getLast().add(s);
       size += s.byteSize();
     }
-    ObjectNode index = SafetensorsFile.JSON.createObjectNode();
+    ObjectNode index = SafetensorsWriter.JSON.createObjectNode();
     index.putObject("metadata").put("total_size", specs.stream().mapToLong(Spec::byteSize).sum());
     ObjectNode weightMap = index.putObject("weight_map");
     ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
@@ -266,10 +245,10 @@ public final class SyntheticCheckpoint {
       }
       written.add(name);
     }
-    Files.writeString(out.resolve(Checkpoint.INDEX), index.toPrettyString());
-    written.add(Checkpoint.INDEX);
-    Files.writeString(out.resolve(Checkpoint.CONFIG), hfConfig(o.config()).toPrettyString());
-    written.add(Checkpoint.CONFIG);
+    Files.writeString(out.resolve(INDEX), index.toPrettyString());
+    written.add(INDEX);
+    Files.writeString(out.resolve(CONFIG), hfConfig(o.config()).toPrettyString());
+    written.add(CONFIG);
   }
 
   private static void writeOriginal(Options o, List<Spec> specs, Path out, List<String> written, Meter meter)
@@ -286,8 +265,8 @@ public final class SyntheticCheckpoint {
       }
     }
     written.add(name);
-    Files.writeString(out.resolve("original").resolve(Checkpoint.CONFIG), originalConfig(o.config()).toPrettyString());
-    written.add("original/" + Checkpoint.CONFIG);
+    Files.writeString(out.resolve("original").resolve(CONFIG), originalConfig(o.config()).toPrettyString());
+    written.add("original/" + CONFIG);
   }
 
   /** Counts written bytes for the progress callback. */
@@ -450,7 +429,7 @@ public final class SyntheticCheckpoint {
   }
 
   private static ObjectNode hfConfig(GptOssConfig c) {
-    ObjectNode n = SafetensorsFile.JSON.createObjectNode();
+    ObjectNode n = SafetensorsWriter.JSON.createObjectNode();
     n.putArray("architectures").add("GptOssForCausalLM");
     n.put("model_type", "gpt_oss");
     n.put("attention_bias", true);
@@ -491,12 +470,12 @@ public final class SyntheticCheckpoint {
   }
 
   private static ObjectNode originalConfig(GptOssConfig c) {
-    if (!c.layerTypes().equals(ConfigReader.alternating(c.numLayers()))
+    if (!c.layerTypes().equals(LayerType.alternating(c.numLayers()))
         || c.maxPositionEmbeddings() != 131072 || c.rmsNormEps() != 1e-5f) {
       throw new CheckpointException("original/config.json cannot express this config (it fixes alternating "
           + "layers, 131072 positions and eps 1e-5)");
     }
-    ObjectNode n = SafetensorsFile.JSON.createObjectNode();
+    ObjectNode n = SafetensorsWriter.JSON.createObjectNode();
     n.put("num_hidden_layers", c.numLayers());
     n.put("hidden_size", c.hiddenSize());
     n.put("head_dim", c.headDim());

@@ -1,4 +1,4 @@
-package io.github.gptoss4j.bench;
+package io.github.gptoss4j.testkit;
 
 import io.github.gptoss4j.checkpoint.Checkpoint;
 import io.github.gptoss4j.checkpoint.GptOssConfig;
@@ -195,7 +195,8 @@ public final class EndToEndBench {
     return rates;
   }
 
-  static int[] randomTokens(int n, int vocab, long seed) {
+  /** {@code n} token ids drawn uniformly from {@code [0, vocab)} by a generator seeded with {@code seed}. */
+  public static int[] randomTokens(int n, int vocab, long seed) {
     // Ordinary-text ids: below the special tokens of o200k_harmony when the vocabulary has them.
     int limit = Math.min(vocab, 199_998);
     return new SplittableRandom(seed).ints(n, 0, limit).toArray();

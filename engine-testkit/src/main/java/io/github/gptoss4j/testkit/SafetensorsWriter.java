@@ -1,8 +1,10 @@
-package io.github.gptoss4j.checkpoint;
+package io.github.gptoss4j.testkit;
 
 import io.github.gptoss4j.CheckpointException;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.gptoss4j.checkpoint.Dtype;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,6 +29,8 @@ import java.util.Set;
  * }</pre>
  */
 public final class SafetensorsWriter implements AutoCloseable {
+  /** The JSON mapper of headers, indexes and configs this kit writes. */
+  static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * A tensor to be written.
@@ -72,7 +76,7 @@ public final class SafetensorsWriter implements AutoCloseable {
   public SafetensorsWriter(Path file, List<Entry> entries, Map<String, String> metadata) {
     this.file = file;
     this.entries = List.copyOf(entries);
-    ObjectNode header = SafetensorsFile.JSON.createObjectNode();
+    ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
       metadata.forEach(meta::put);

@@ -1,4 +1,4 @@
-package io.github.gptoss4j.bench;
+package io.github.gptoss4j.testkit;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
