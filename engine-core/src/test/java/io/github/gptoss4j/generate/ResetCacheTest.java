@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class ResetCacheTest {
   private static final SamplingOptions GREEDY = SamplingOptions.builder().temperature(0).build();
+  // Without the model's shared prefix cache: the session's own cache must bring the system message back.
+  private static final ModelOptions OWN_CACHE_ONLY = ModelOptions.builder().prefixCacheBytes(0).build();
 
   private static GenerationRequest turn(String user, int maxTokens) {
     return GenerationRequest.builder().user(user).maxTokens(maxTokens).sampling(GREEDY).build();
@@ -25,7 +27,7 @@ class ResetCacheTest {
   void aResetConversationReusesTheSystemMessageAfterTheWindowMovedOn() {
     // Blocks of 4 give the sliding layer (window 8) a ring of 11 positions; two turns of 24 tokens move it
     // far past the system message, so only a mark taken there can bring the cache back to it.
-    try (GptOss small = GptOss.load(SynthModel.dir(), ModelOptions.defaults(), 4);
+    try (GptOss small = GptOss.load(SynthModel.dir(), OWN_CACHE_ONLY, 4);
         ChatSession chat = small.newSession()) {
       int system = small.harmony().renderMessage(Message.of(Role.SYSTEM, SystemContent.defaults())).length;
       chat.generate(turn("Hello, who are you?", 24));
@@ -46,7 +48,7 @@ class ResetCacheTest {
 
   @Test
   void aChangedSystemMessageIsPrefilledAgain() {
-    try (GptOss small = GptOss.load(SynthModel.dir(), ModelOptions.defaults(), 4);
+    try (GptOss small = GptOss.load(SynthModel.dir(), OWN_CACHE_ONLY, 4);
         ChatSession chat = small.newSession()) {
       chat.generate(turn("Hello, who are you?", 24));
       chat.reset();
