@@ -20,6 +20,10 @@ class ServeCommandTest {
     CliRun port = CliRun.of("serve", "--port", "70000");
     assertEquals(1, port.code());
     assertTrue(port.err().contains("--port must be in [0, 65535], got 70000"), port.err());
+    CliRun queue = CliRun.of("serve", "--max-queue", "-1");
+    assertEquals("gptoss serve: --max-queue must be at least 0, got -1", queue.err().strip());
+    CliRun deadline = CliRun.of("serve", "--request-timeout", "0");
+    assertEquals("gptoss serve: --request-timeout must be at least 1 second, got 0", deadline.err().strip());
   }
 
   @Test

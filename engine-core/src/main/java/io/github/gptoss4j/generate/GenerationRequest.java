@@ -281,6 +281,19 @@ public final class GenerationRequest {
     }
 
     /**
+     * Appends a tool call the assistant made in an earlier turn (e.g. one a framework replays from its chat
+     * history): a message from the assistant to {@code call.recipient()} on the commentary channel, with its
+     * content type, as Harmony renders past calls. Its result follows with {@link #toolResult}.
+     */
+    public Builder toolCall(GenerationEvent.ToolCall call) {
+      require(call, "tool call");
+      Message message = Message.of(Role.ASSISTANT, require(call.arguments(), "tool call arguments"))
+          .withChannel("commentary")
+          .withRecipient(require(call.recipient(), "tool call recipient"));
+      return message(call.contentType() == null ? message : message.withContentType(call.contentType()));
+    }
+
+    /**
      * Appends the result of a tool the model called: a message from the tool, addressed to the assistant on the
      * commentary channel, as Harmony renders tool output.
      */

@@ -1,31 +1,35 @@
-package io.github.gptoss4j.cli;
+package io.github.gptoss4j.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gptoss4j.generate.GenerationEvent.ToolCall;
 import io.github.gptoss4j.generate.GenerationRequest;
 import io.github.gptoss4j.generate.SamplingOptions;
 import io.github.gptoss4j.harmony.Message;
 import io.github.gptoss4j.harmony.ReasoningEffort;
 import io.github.gptoss4j.harmony.Role;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How an OpenAI request body becomes a Generator request (the conversation Harmony renders). */
-class ServeRequestTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+class ChatCompletionMappingTest {
+  private static final ServerSettings REAL = GptOssServer.builder().build().settings();
+  private static final ServerSettings DEMO =
+      GptOssServer.builder().replyChannel("final").defaultMaxTokens(128).build().settings();
 
-  private static ServeRequest parse(String body, boolean demo) throws Exception {
-    return ServeRequest.parse(JSON.readTree(body), demo);
+  private static ChatCompletionMapping parse(String body, boolean demo) {
+    ChatCompletionRequest request =
+        JsonBody.read(body.getBytes(StandardCharsets.UTF_8), ChatCompletionRequest.class);
+    return ChatCompletionMapping.of(request, demo ? DEMO : REAL);
   }
 
   @Test
-  void aToolRoundTripBecomesTheMessagesTheGeneratorWouldHaveKept() throws Exception {
-    ServeRequest request = parse("""
+  void aToolRoundTripBecomesTheMessagesTheGeneratorWouldHaveKept() {
+    ChatCompletionMapping request = parse("""
         {"messages": [
           {"role": "system", "content": "Be brief."},
           {"role": "developer", "content": "Use tools."},
@@ -59,8 +63,8 @@ class ServeRequestTest {
   }
 
   @Test
-  void optionsReachTheGeneratorRequest() throws Exception {
-    ServeRequest request = parse("""
+  void optionsReachTheGeneratorRequest() {
+    ChatCompletionMapping request = parse("""
         {"messages": [{"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]}],
          "max_tokens": 7, "temperature": 0.5, "top_p": 0.9, "top_k": 40, "min_p": 0.05, "seed": 12,
          "presence_penalty": 0.5, "frequency_penalty": -0.5, "stop": ["x", "yz"], "reasoning_effort": "high",
@@ -86,14 +90,14 @@ class ServeRequestTest {
   }
 
   @Test
-  void maxCompletionTokensWinsAndTheDemoGetsItsDefaults() throws Exception {
+  void maxCompletionTokensWinsAndTheDemoGetsItsDefaults() {
     String user = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]";
     assertEquals(3, parse(user + ", \"max_tokens\": 9, \"max_completion_tokens\": 3}", false).generation().maxTokens());
     GenerationRequest real = parse(user + "}", false).generation();
     assertEquals(0, real.maxTokens(), "a real model writes until it ends its answer");
     assertNull(real.replyChannel());
     GenerationRequest demo = parse(user + ", \"max_tokens\": null}", true).generation();
-    assertEquals(GenerationOptions.DEMO_MAX_TOKENS, demo.maxTokens());
+    assertEquals(128, demo.maxTokens());
     assertEquals("final", demo.replyChannel());
   }
 }

@@ -1,4 +1,4 @@
-package io.github.gptoss4j.cli;
+package io.github.gptoss4j.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.gptoss4j.generate.GptOss;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,45 +27,34 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code gptoss serve} over loopback, on the demo model (random weights, the real 201088-token vocabulary): the
- * text is meaningless, so these check the protocol and the mechanics.
+ * Chat Completions over loopback with the JDK's HTTP client, on the test model (random weights, the real
+ * 201088-token vocabulary): the text is meaningless, so these check the protocol and the mechanics.
  */
 @Timeout(120)
-class ServeServerTest {
+class ChatCompletionsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  @TempDir static Path cache;
-  private static GptOss model;
-  private static ServeServer server;
+  private static GptOssServer server;
   private static final StringWriter LOG = new StringWriter();
 
   @BeforeAll
-  static void start() throws IOException {
-    Path dir = DemoModel.ensure(cache, new PrintWriter(new StringWriter()));
-    model = GptOss.load(dir);
-    server = loopback(1, new PrintWriter(LOG));
-    server.serve(model, "demo-v1", true);
-  }
-
-  private static ServeServer loopback(int parallel, PrintWriter log) throws IOException {
-    return ServeServer.bind(new InetSocketAddress("127.0.0.1", 0), parallel, log, false);
+  static void start() {
+    server = TestModel.server().log(new PrintWriter(LOG)).build().start();
   }
 
   @Test
   void untilTheModelIsLoadedEveryRouteIs503() throws Exception {
-    try (ServeServer loading = loopback(1, new PrintWriter(new StringWriter()))) {
+    try (GptOssServer loading = GptOssServer.builder().port(0).log(new PrintWriter(new StringWriter())).build().start()) {
       HttpResponse<String> health = send(HttpRequest.newBuilder(loading.url().resolve("/health")).GET());
       assertEquals(503, health.statusCode());
       assertTrue(json(health).get("error").get("message").asText().contains("loading"), health.body());
-      HttpResponse<String> chat = send(HttpRequest.newBuilder(loading.url().resolve("/v1/chat/completions"))
-          .POST(HttpRequest.BodyPublishers.ofString(chat(""))));
+      HttpResponse<String> chat = send(jsonPost(loading.url().resolve("/v1/chat/completions"), chat("")));
       assertEquals(503, chat.statusCode());
     }
   }
@@ -75,11 +62,15 @@ class ServeServerTest {
   @AfterAll
   static void stop() {
     server.close();
-    model.close();
+  }
+
+  private static HttpRequest.Builder jsonPost(URI uri, String body) {
+    return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
   }
 
   private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(server.url().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(jsonPost(server.url().resolve(path), body));
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
@@ -246,10 +237,9 @@ class ServeServerTest {
   void concurrentRequestsWithASeedGiveWhatTheyGiveOneAfterAnother() throws Exception {
     String body = chat(", \"max_tokens\": 6, \"seed\": 5");
     String alone = content(post("/v1/chat/completions", body));
-    try (ServeServer two = loopback(2, new PrintWriter(new StringWriter()))) {
-      two.serve(model, "demo-v1", true);
-      HttpRequest request = HttpRequest.newBuilder(two.url().resolve("/v1/chat/completions"))
-          .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)).build();
+    try (GptOssServer two = TestModel.server().parallel(2).build().start()) {
+      HttpRequest request = jsonPost(two.url().resolve("/v1/chat/completions"), body)
+          .timeout(Duration.ofSeconds(60)).build();
       var first = CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
       var second = CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
       assertEquals(alone, content(first.join()));
@@ -280,7 +270,7 @@ class ServeServerTest {
 
   @Test
   void aBodyOverTheLimitIs413() throws Exception {
-    String huge = chat(", \"padding\": \"" + "x".repeat(ServeServer.MAX_BODY_BYTES) + "\"");
+    String huge = chat(", \"padding\": \"" + "x".repeat(ServerSettings.MAX_BODY_BYTES) + "\"");
     HttpResponse<String> response = post("/v1/chat/completions", huge);
     assertEquals(413, response.statusCode());
     assertTrue(json(response).get("error").get("message").asText().contains("larger than"), response.body());
@@ -302,9 +292,8 @@ class ServeServerTest {
   @Test
   void aClientLeavingAStreamCancelsItsGenerationAndTheNextRequestIsServed() throws Exception {
     // Until the context is full: a generation nobody cancels would hold the only worker for hours.
-    HttpRequest endless = HttpRequest.newBuilder(server.url().resolve("/v1/chat/completions"))
-        .POST(HttpRequest.BodyPublishers.ofString(chat(", \"max_tokens\": 130000, \"stream\": true")))
-        .build();
+    HttpRequest endless = jsonPost(server.url().resolve("/v1/chat/completions"),
+        chat(", \"max_tokens\": 130000, \"stream\": true")).build();
     HttpResponse<InputStream> stream = CLIENT.send(endless, HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, stream.statusCode());
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {

@@ -1,4 +1,4 @@
-package io.github.gptoss4j.cli;
+package io.github.gptoss4j.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,12 +18,12 @@ import io.github.gptoss4j.harmony.Role;
 import org.junit.jupiter.api.Test;
 
 /** How Generator events become OpenAI's message fields (a real model's, which the demo cannot produce). */
-class ServeReplyTest {
+class ChatReplyTest {
   private static final Stats STATS = new Stats(40, 0, 12, 1_000_000, 100, 10, 1);
 
   @Test
   void reasoningAndAToolCallBecomeReasoningContentAndToolCalls() {
-    ServeReply reply = new ServeReply("gpt-oss-20b");
+    ChatReply reply = new ChatReply("gpt-oss-20b", null);
     assertNull(reply.accept(new TokenEvent(200005, null)), "tokens alone show nothing");
     assertNull(reply.accept(new MessageStart(Role.ASSISTANT, "analysis", null)));
     JsonNode thinking = reply.accept(new ReasoningDelta("Need weather."));
@@ -51,7 +51,7 @@ class ServeReplyTest {
 
   @Test
   void answerTextAndPreamblesAreContentAndEachStopReasonHasItsFinishReason() {
-    ServeReply reply = new ServeReply("m");
+    ChatReply reply = new ChatReply("m", null);
     reply.accept(new CommentaryDelta("Let me see. "));
     reply.accept(new FinalDelta("Sunny."));
     reply.accept(new Done(StopReason.STOP_TOKEN, STATS));
@@ -60,10 +60,11 @@ class ServeReplyTest {
     assertEquals("stop", reply.finishReason());
     assertEquals("length", finishReason(StopReason.LENGTH));
     assertEquals("stop", finishReason(StopReason.STOP_STRING));
+    assertEquals("length", finishReason(StopReason.TIMEOUT), "a deadline cuts the answer, as the token limit does");
   }
 
   private static String finishReason(StopReason reason) {
-    ServeReply reply = new ServeReply("m");
+    ChatReply reply = new ChatReply("m", null);
     reply.accept(new Done(reason, STATS));
     return reply.finishReason();
   }

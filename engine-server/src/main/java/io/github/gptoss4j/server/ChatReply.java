@@ -1,0 +1,199 @@
+package io.github.gptoss4j.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.gptoss4j.generate.GenerationEvent;
+import io.github.gptoss4j.generate.GenerationEvent.CommentaryDelta;
+import io.github.gptoss4j.generate.GenerationEvent.Done;
+import io.github.gptoss4j.generate.GenerationEvent.FinalDelta;
+import io.github.gptoss4j.generate.GenerationEvent.MessageStart;
+import io.github.gptoss4j.generate.GenerationEvent.ReasoningDelta;
+import io.github.gptoss4j.generate.GenerationEvent.TokenEvent;
+import io.github.gptoss4j.generate.GenerationEvent.ToolCall;
+import io.github.gptoss4j.generate.Stats;
+import io.github.gptoss4j.generate.StopReason;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One chat completion as OpenAI's API writes it, built from the Generator's events: the {@code chat.completion}
+ * object, or, when streaming, one {@code chat.completion.chunk} per event that adds something.
+ *
+ * <p>Answer text and commentary preambles (text before a tool call) are {@code content}; the analysis channel is
+ * {@code reasoning_content}, as llama.cpp's server and vLLM name it. Log-probabilities, when asked for, cover
+ * the tokens of {@code content}: tokens of message headers, reasoning and the stop token are not reported.
+ */
+final class ChatReply {
+  private final String id = Ids.next("chatcmpl-");
+  private final long created = System.currentTimeMillis() / 1000;
+  private final String model;
+  private final TokenLogprobsJson logprobs;
+  private final StringBuilder content = new StringBuilder();
+  private final StringBuilder reasoning = new StringBuilder();
+  private final List<ObjectNode> toolCalls = new ArrayList<>();
+  private final ArrayNode contentLogprobs = JsonBody.JSON.createArrayNode();
+  /** Log-probabilities of tokens not yet known to belong to the content. */
+  private final List<TokenEvent> pending = new ArrayList<>();
+  private Done done;
+
+  /** @param logprobs writes log-probabilities; null when the request did not ask for them */
+  ChatReply(String model, TokenLogprobsJson logprobs) {
+    this.model = model;
+    this.logprobs = logprobs;
+  }
+
+  /** The first chunk of a stream: the assistant's role. */
+  ObjectNode roleChunk() {
+    ObjectNode delta = JsonBody.JSON.createObjectNode().put("role", "assistant").put("content", "");
+    return chunk(delta, null, null);
+  }
+
+  /** Takes one event; returns the chunk that streams it, or null when it shows nothing to the client. */
+  ObjectNode accept(GenerationEvent event) {
+    ObjectNode delta = JsonBody.JSON.createObjectNode();
+    ArrayNode chunkLogprobs = null;
+    switch (event) {
+      case TokenEvent t -> {
+        if (logprobs != null) {
+          pending.add(t);
+        }
+        return null;
+      }
+      case FinalDelta d -> chunkLogprobs = text(delta, d.text());
+      case CommentaryDelta d -> chunkLogprobs = text(delta, d.text());
+      case ReasoningDelta d -> {
+        pending.clear();
+        reasoning.append(d.text());
+        delta.put("reasoning_content", d.text());
+      }
+      case ToolCall c -> {
+        pending.clear();
+        ObjectNode call = toolCall(c);
+        toolCalls.add(call);
+        delta.putArray("tool_calls").addObject().put("index", toolCalls.size() - 1).setAll(call);
+      }
+      case MessageStart m -> {
+        pending.clear(); // the header's tokens
+        return null;
+      }
+      case Done d -> {
+        done = d;
+        return chunk(delta, finishReason(), null);
+      }
+      default -> {
+        return null; // message ends
+      }
+    }
+    return chunk(delta, null, chunkLogprobs);
+  }
+
+  private ArrayNode text(ObjectNode delta, String text) {
+    content.append(text);
+    delta.put("content", text);
+    if (logprobs == null) {
+      return null;
+    }
+    ArrayNode entries = JsonBody.JSON.createArrayNode();
+    pending.forEach(t -> entries.add(logprobs.entry(t.logprobs())));
+    pending.clear();
+    contentLogprobs.addAll(entries);
+    return entries;
+  }
+
+  /** The stream's last chunk before {@code [DONE]} when the client asked for usage: no choices, the usage. */
+  ObjectNode usageChunk() {
+    ObjectNode chunk = header("chat.completion.chunk");
+    chunk.putArray("choices");
+    chunk.set("usage", usage());
+    return chunk;
+  }
+
+  /** The whole answer, once {@link Done} was accepted. */
+  ObjectNode response() {
+    ObjectNode response = header("chat.completion");
+    ObjectNode choice = response.putArray("choices").addObject().put("index", 0);
+    ObjectNode message = choice.putObject("message").put("role", "assistant");
+    if (content.isEmpty() && !toolCalls.isEmpty()) {
+      message.putNull("content");
+    } else {
+      message.put("content", content.toString());
+    }
+    if (!reasoning.isEmpty()) {
+      message.put("reasoning_content", reasoning.toString());
+    }
+    if (!toolCalls.isEmpty()) {
+      message.putArray("tool_calls").addAll(toolCalls);
+    }
+    if (logprobs != null) {
+      choice.putObject("logprobs").putNull("refusal").set("content", contentLogprobs);
+    } else {
+      choice.putNull("logprobs");
+    }
+    choice.put("finish_reason", finishReason());
+    response.set("usage", usage());
+    return response;
+  }
+
+  /** Whether {@link Done} was accepted (not so when the generation failed). */
+  boolean finished() {
+    return done != null;
+  }
+
+  /** Stats of the finished generation. */
+  Stats stats() {
+    return done.stats();
+  }
+
+  /** Why the generation ended. */
+  StopReason stopReason() {
+    return done.stopReason();
+  }
+
+  /**
+   * OpenAI's finish reason: a tool call, the token limit or the request's deadline ({@code length}: the answer
+   * is cut), or the end of the answer or a stop string ({@code stop}). A cancelled generation is not finished;
+   * the server reports it as an error instead.
+   */
+  String finishReason() {
+    return switch (done.stopReason()) {
+      case TOOL_CALL -> "tool_calls";
+      case LENGTH, TIMEOUT -> "length";
+      case STOP_TOKEN, STOP_STRING, CANCELLED -> "stop";
+    };
+  }
+
+  private ObjectNode usage() {
+    Stats s = done.stats();
+    ObjectNode usage = JsonBody.JSON.createObjectNode()
+        .put("prompt_tokens", s.promptTokens())
+        .put("completion_tokens", s.generatedTokens())
+        .put("total_tokens", s.promptTokens() + s.generatedTokens());
+    usage.putObject("prompt_tokens_details").put("cached_tokens", s.cachedTokens());
+    return usage;
+  }
+
+  /** A call to {@code functions.NAME} is reported as function {@code NAME}; any other recipient by its name. */
+  private static ObjectNode toolCall(ToolCall c) {
+    ObjectNode call = JsonBody.JSON.createObjectNode().put("id", Ids.next("call_")).put("type", "function");
+    call.putObject("function").put("name", Harmony.functionName(c.recipient())).put("arguments", c.arguments());
+    return call;
+  }
+
+  private ObjectNode chunk(ObjectNode delta, String finishReason, ArrayNode chunkLogprobs) {
+    ObjectNode chunk = header("chat.completion.chunk");
+    ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+    choice.set("delta", delta);
+    if (chunkLogprobs != null) {
+      choice.putObject("logprobs").putNull("refusal").set("content", chunkLogprobs);
+    } else {
+      choice.putNull("logprobs");
+    }
+    choice.put("finish_reason", finishReason);
+    return chunk;
+  }
+
+  private ObjectNode header(String object) {
+    return JsonBody.JSON.createObjectNode().put("id", id).put("object", object).put("created", created)
+        .put("model", model).put("system_fingerprint", (String) null);
+  }
+}
