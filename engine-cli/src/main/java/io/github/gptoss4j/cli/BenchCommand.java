@@ -51,6 +51,10 @@ final class BenchCommand implements Callable<Integer> {
       description = PrecisionOption.DESCRIPTION)
   Precision precision;
 
+  @Option(names = "--sessions", split = ",", description = "Also measure the batched decode of this many concurrent "
+      + "greedy sequences, comma-separated (e.g. 1,2,4,8): aggregate and per-sequence tokens/s.")
+  List<Integer> sessions = List.of();
+
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
@@ -58,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     EndToEndBench.Options options;
     try {
-      options = new EndToEndBench.Options(model, promptTokens, genTokens, depths, reps, kvType);
+      options = new EndToEndBench.Options(model, promptTokens, genTokens, depths, reps, kvType, sessions);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
@@ -79,6 +83,10 @@ final class BenchCommand implements Callable<Integer> {
       out.printf(
           Locale.ROOT, "decode @%-5d %s tok/s, %.2f GB read per token, %.0f%% of stream bandwidth%n",
           d.depth(), spread(d.tokensPerS()), d.bytesPerToken() / 1e9, 100 * d.rooflineFraction());
+    }
+    for (EndToEndBench.Sessions m : r.sessions()) {
+      out.printf(Locale.ROOT, "sessions %-4d %s tok/s aggregate, %s tok/s each%n", m.sessions(),
+          spread(m.aggregateDecodeTokensPerS()), spread(m.perSequenceTokensPerS()));
     }
     out.printf(Locale.ROOT, "peak RSS     %.2f GB%n", r.peakRssBytes() / 1e9);
     if (json != null) {

@@ -43,7 +43,10 @@ final class IdsJsonLines {
       try {
         input = JSON.readTree(lines.get(i));
       } catch (JsonProcessingException e) {
-        throw new CliException(where + ": not valid JSON: " + e.getOriginalMessage());
+        String what = e.getOriginalMessage().startsWith("Trailing token") // Jackson's wording names its classes
+            ? "a second JSON value follows the object; expected one object per line"
+            : e.getOriginalMessage();
+        throw new CliException(where + ": not valid JSON: " + what);
       }
       ArrayNode ids = JSON.createArrayNode();
       for (int id : mapper.ids(input, where)) {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +33,9 @@ import picocli.CommandLine.Spec;
       "Without --model, serves the demo model (random weights, written on first use)."
     })
 final class ServeCommand implements Callable<Integer> {
+  /** The HTTP library's own log (a banner, stack traces of bad requests); held, as JUL keeps loggers weakly. */
+  private static final Logger HELIDON = Logger.getLogger("io.helidon");
+
   @Spec CommandSpec spec;
 
   @Mixin ModelChoice modelChoice;
@@ -86,6 +91,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // the server logs one line per problem itself; the library's traces only with --verbose
+    HELIDON.setLevel(verbose() ? Level.INFO : Level.OFF);
     boolean demo = modelChoice.demo();
     ShardCheck shards = new ShardCheck();
     GptOssServer.Builder options = GptOssServer.builder().host(host).port(port).parallel(parallel).maxQueue(maxQueue)

@@ -42,6 +42,29 @@ class BenchCommandTest {
   }
 
   @Test
+  void sessionsMeasureTheBatchedDecodeOfConcurrentSequences() throws IOException {
+    Path json = dir.resolve("sessions.json");
+    CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "4", "--gen-tokens", "3",
+        "--reps", "1", "--sessions", "1,3", "--json", json.toString());
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("sessions 3"), run.out());
+    JsonNode sessions = new ObjectMapper().readTree(json.toFile()).get("sessions");
+    assertEquals(2, sessions.size());
+    for (int i = 0; i < 2; i++) {
+      JsonNode s = sessions.get(i);
+      assertEquals(i == 0 ? 1 : 3, s.get("sessions").asInt());
+      assertSpread(s.get("aggregate_decode_tokens_per_s"));
+      assertSpread(s.get("per_sequence_tokens_per_s"));
+      // a pass runs one token of every sequence: aggregate = sessions × per sequence
+      assertEquals(s.get("sessions").asInt() * s.get("per_sequence_tokens_per_s").get("median").asDouble(),
+          s.get("aggregate_decode_tokens_per_s").get("median").asDouble(), 1e-6);
+    }
+    CliRun bad = CliRun.of("bench", "--model", FIXTURE.toString(), "--sessions", "0");
+    assertEquals(1, bad.code());
+    assertEquals("gptoss bench: sessions must be counts from 1 to 256, got [0]", bad.err().strip());
+  }
+
+  @Test
   void int8PrecisionReadsFewerBytesPerToken() throws IOException {
     long[] bytes = new long[2];
     String[] precisions = {"exact", "int8"};

@@ -99,7 +99,7 @@ class TokenizeCommandTest {
     Path in = Files.writeString(dir.resolve("two.jsonl"), "{\"text\":\"a\"} {\"text\":\"b\"}\n");
     CliRun run = CliRun.of("tokenize", "--in", in.toString());
     assertEquals(1, run.code());
-    assertTrue(run.err().startsWith("gptoss tokenize: " + in + " line 1: not valid JSON: Trailing token"), run.err());
+    assertTrue(run.err().startsWith("gptoss tokenize: " + in + " line 1: not valid JSON: a second JSON value follows the object; expected one object per line"), run.err());
     assertEquals("", run.out());
   }
 

@@ -45,6 +45,9 @@ final class SafetensorsFile {
   /** A JSON error as one line: Jackson's message without its source excerpt, and where it happened. */
   static String describe(JsonProcessingException e) {
     String what = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ");
+    if (what.startsWith("Trailing token")) { // Jackson's wording names its own classes
+      what = "a second JSON value follows the first; expected exactly one";
+    }
     JsonLocation at = e.getLocation();
     return at == null ? what : what + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
   }

@@ -117,13 +117,19 @@ final class JsonMasker {
     int afterClose = 1 + (thread.below == null ? 0 : thread.below.shortest);
     int missing = Math.max(0, s.minLength() - s.count());
     int left = s.maxLength() == Integer.MAX_VALUE ? Integer.MAX_VALUE : s.maxLength() - s.count();
-    if (afterClose + 3 + missing <= budget) {
+    long[] fitting = left >= table.mostBegun ? table.inside : table.beginningAtMost(left);
+    if (afterClose + 4 + missing <= budget) { // 4: the most bytes a character or escape can leave to go
       // No token inside the body can break the budget, and the length bound is one precomputed set: fast.
-      long[] inside = left >= table.mostBegun ? table.inside : table.beginningAtMost(left);
-      for (int w = 0; w < inside.length; w++) {
-        allowed[w] |= inside[w];
+      for (int w = 0; w < fitting.length; w++) {
+        allowed[w] |= fitting[w];
       }
-    } else {
+    } else if (missing == 0 && afterClose <= budget) {
+      // Steering: only a character left unfinished costs bytes now.
+      long[] pending = table.pendingAtMost[Math.min(4, budget - afterClose)];
+      for (int w = 0; w < fitting.length; w++) {
+        allowed[w] |= fitting[w] & pending[w];
+      }
+    } else if (afterClose <= budget) {
       long[] inside = table.inside;
       for (int w = 0; w < inside.length; w++) {
         for (long bits = inside[w]; bits != 0; bits &= bits - 1) {

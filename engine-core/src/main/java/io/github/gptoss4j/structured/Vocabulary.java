@@ -32,6 +32,7 @@ final class Vocabulary {
     final byte[] endState;
     final int[] closing;
     final int mostBegun;
+    final long[][] pendingAtMost; // [p]: the inside tokens that leave at most p bytes of a character to go
     private final long[][] atMost; // made per count on first use: a string's maxLength, as it runs out
 
     StringTable(long[] inside, byte[] begun, byte[] endState, int[] closing) {
@@ -44,6 +45,15 @@ final class Vocabulary {
         most = Math.max(most, b & 0xFF);
       }
       this.mostBegun = most;
+      this.pendingAtMost = new long[5][inside.length];
+      for (int w = 0; w < inside.length; w++) {
+        for (long b = inside[w]; b != 0; b &= b - 1) {
+          int token = (w << 6) + Long.numberOfTrailingZeros(b);
+          for (int p = Utf8String.pendingBytes(endState[token]); p < 5; p++) {
+            pendingAtMost[p][w] |= 1L << token;
+          }
+        }
+      }
       this.atMost = new long[most][];
     }
 

@@ -142,7 +142,7 @@ class ConfigReaderTest {
     CheckpointException e = assertThrows(CheckpointException.class, () -> ConfigReader.readHf(f));
     assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
     Files.writeString(f, Files.readString(TinyFixture.dir().resolve("config.json")) + " {\"model_type\": \"other\"}");
-    refusedHf(f, "not valid JSON: Trailing token");
+    refusedHf(f, "not valid JSON: a second JSON value follows the first; expected exactly one (line ");
   }
 
   @Test

@@ -17,23 +17,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Sessions over the real forward pass of a small synthetic checkpoint with the o200k_harmony vocabulary. */
 class ChatSessionModelTest {
-  private static GptOss model;
-
-  @BeforeAll
-  static void load() {
-    model = GptOss.load(SynthModel.dir());
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-  }
+  private static final GptOss model = SynthModel.model();
 
   private static GenerationRequest request(String user, long seed, int maxTokens) {
     return GenerationRequest.builder()

@@ -5,23 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Several choices of one request share its prompt's KV and are reproducible. */
 class ChoicesTest {
-  private static GptOss model;
-
-  @BeforeAll
-  static void load() {
-    model = GptOss.load(SynthModel.dir());
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-  }
+  private static final GptOss model = SynthModel.model();
 
   private static GenerationRequest request(SamplingOptions sampling) {
     return GenerationRequest.builder().user("Write a line of poetry").replyChannel("final").maxTokens(6)

@@ -9,23 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.gptoss4j.generate.GenerationEvent.TokenEvent;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The logits-processor chain between the model and the sampler, over the real forward pass. */
 class LogitsProcessorTest {
-  private static GptOss model;
-
-  @BeforeAll
-  static void load() {
-    model = GptOss.load(SynthModel.dir());
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-  }
+  private static final GptOss model = SynthModel.model();
 
   private static GenerationRequest.Builder greedy(int maxTokens) {
     return GenerationRequest.builder()

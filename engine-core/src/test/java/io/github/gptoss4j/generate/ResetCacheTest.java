@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 class ResetCacheTest {
   private static final SamplingOptions GREEDY = SamplingOptions.builder().temperature(0).build();
-  // Without the model's shared prefix cache: the session's own cache must bring the system message back.
-  private static final ModelOptions OWN_CACHE_ONLY = ModelOptions.builder().prefixCacheBytes(0).build();
 
   private static GenerationRequest turn(String user, int maxTokens) {
     return GenerationRequest.builder().user(user).maxTokens(maxTokens).sampling(GREEDY).build();
@@ -26,8 +24,9 @@ class ResetCacheTest {
   @Test
   void aResetConversationReusesTheSystemMessageAfterTheWindowMovedOn() {
     // Blocks of 4 give the sliding layer (window 8) a ring of 11 positions; two turns of 24 tokens move it
-    // far past the system message, so only a mark taken there can bring the cache back to it.
-    try (GptOss small = GptOss.load(SynthModel.dir(), OWN_CACHE_ONLY, 4);
+    // far past the system message, so only a mark taken there can bring the cache back to it. No shared
+    // prefix cache: the session's own cache must do it, and the fresh session below must prefill everything.
+    try (GptOss small = GptOss.load(SynthModel.dir(), ModelOptions.builder().prefixCacheBytes(0).build(), 4);
         ChatSession chat = small.newSession()) {
       int system = small.harmony().renderMessage(Message.of(Role.SYSTEM, SystemContent.defaults())).length;
       chat.generate(turn("Hello, who are you?", 24));
@@ -48,7 +47,7 @@ class ResetCacheTest {
 
   @Test
   void aChangedSystemMessageIsPrefilledAgain() {
-    try (GptOss small = GptOss.load(SynthModel.dir(), OWN_CACHE_ONLY, 4);
+    try (GptOss small = GptOss.load(SynthModel.dir(), ModelOptions.defaults(), 4);
         ChatSession chat = small.newSession()) {
       chat.generate(turn("Hello, who are you?", 24));
       chat.reset();

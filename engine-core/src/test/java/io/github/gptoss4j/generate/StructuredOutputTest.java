@@ -11,8 +11,6 @@ import io.github.gptoss4j.structured.SchemaException;
 import io.github.gptoss4j.structured.Schemas;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,17 +29,7 @@ class StructuredOutputTest {
       {"type": "object", "additionalProperties": false, "required": ["zone"],
        "properties": {"zone": {"type": "string", "maxLength": 6}}}""";
 
-  private static GptOss model;
-
-  @BeforeAll
-  static void load() {
-    model = GptOss.load(SynthModel.dir());
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-  }
+  private static final GptOss model = SynthModel.model();
 
   private static GenerationResult generate(GenerationRequest.Builder request, long seed) {
     try (ChatSession session = model.newSession()) {

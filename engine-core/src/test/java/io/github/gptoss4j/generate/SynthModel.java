@@ -55,4 +55,16 @@ final class SynthModel {
   static Path dir() {
     return Holder.DIR;
   }
+
+  private static final class Shared {
+    static final GptOss MODEL = GptOss.load(dir());
+  }
+
+  /**
+   * One model over {@link #dir()} with the default options, shared by the test classes of a JVM (its mapping
+   * goes with the JVM).
+   */
+  static GptOss model() {
+    return Shared.MODEL;
+  }
 }

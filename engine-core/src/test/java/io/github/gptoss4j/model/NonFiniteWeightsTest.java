@@ -96,6 +96,19 @@ class NonFiniteWeightsTest {
   }
 
   @Test
+  void aBatchedDecodeStepChecksEachSequencesRow() throws Exception {
+    try (Checkpoint cp = Checkpoint.open(poisoned("model.layers.0.self_attn.o_proj.weight", 11, NAN))) {
+      Transformer m = new Transformer(cp.weights(), Kernels.get());
+      try (Sequence a = m.newSequence(); Sequence b = m.newSequence()) {
+        float[] logits = new float[2 * m.config().vocabSize()];
+        String message = assertThrows(ModelException.class,
+            () -> m.decode(m.newDecodeBatch(2), new Sequence[] {a, b}, new int[] {3, 4}, 2, logits)).getMessage();
+        assertMentions(message, "after layer 0's attention at position 0");
+      }
+    }
+  }
+
+  @Test
   void anE8m0ScaleOf255IsRefusedWhenTheWeightsAreBound() throws Exception {
     Path model = poisoned("model.layers.3.mlp.experts.down_proj_scales", 1000, 255);
     try (Checkpoint cp = Checkpoint.open(model)) {

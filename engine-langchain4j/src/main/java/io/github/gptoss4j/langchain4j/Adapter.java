@@ -161,7 +161,9 @@ final class Adapter {
     set(seed, sampling::seed);
     generation.sampling(sampling.build());
     set(parameters.maxOutputTokens(), generation::maxTokens);
-    parameters.stopSequences().forEach(generation::stopString);
+    if (parameters.stopSequences() != null) {
+      parameters.stopSequences().forEach(generation::stopString);
+    }
     ToolChoice choice = parameters.toolChoice() == null ? ToolChoice.AUTO : parameters.toolChoice();
     List<ToolSpecification> tools = choice == ToolChoice.NONE ? List.of() : parameters.toolSpecifications();
     for (ToolSpecification tool : tools) {

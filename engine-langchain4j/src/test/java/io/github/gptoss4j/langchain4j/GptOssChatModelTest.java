@@ -142,6 +142,16 @@ class GptOssChatModelTest {
   }
 
   @Test
+  void aStopSequenceEndsTheAnswerAndIsCutFromIt() {
+    ChatModel model = GptOssChatModel.builder().model(AdapterTestModels.scripted(ANSWER).model()).temperature(0).build();
+    ChatResponse response = model.chat(ChatRequest.builder()
+        .messages(UserMessage.from("Hi")).stopSequences(List.of(" there")).build());
+    assertEquals("Hello", response.aiMessage().text());
+    assertEquals(FinishReason.STOP, response.finishReason());
+    assertEquals(StopReason.STOP_STRING, ((GptOssChatResponseMetadata) response.metadata()).stopReason());
+  }
+
+  @Test
   void whatHarmonyCannotSayIsRefusedNamingIt() {
     ChatModel model = GptOssChatModel.builder().model(AdapterTestModels.scripted(ANSWER).model()).temperature(0).build();
     GenerationException image = assertThrows(GenerationException.class, () -> model.chat(ChatRequest.builder()

@@ -23,11 +23,12 @@ import java.util.List;
  * {@code reasoning_content}, as llama.cpp's server and vLLM name it. Log-probabilities, when asked for, cover
  * the tokens of {@code content}: tokens of message headers, reasoning and the stop token are not reported.
  */
-final class ChatReply {
+final class ChatReply implements Answer {
   private final String id = Ids.next("chatcmpl-");
   private final long created = System.currentTimeMillis() / 1000;
   private final String model;
   private final TokenLogprobsJson logprobs;
+  private final boolean includeUsage;
   private final StringBuilder content = new StringBuilder();
   private final StringBuilder reasoning = new StringBuilder();
   private final List<ObjectNode> toolCalls = new ArrayList<>();
@@ -36,20 +37,53 @@ final class ChatReply {
   private final List<TokenEvent> pending = new ArrayList<>();
   private Done done;
 
-  /** @param logprobs writes log-probabilities; null when the request did not ask for them */
-  ChatReply(String model, TokenLogprobsJson logprobs) {
+  /**
+   * @param logprobs writes log-probabilities; null when the request did not ask for them
+   * @param includeUsage whether a stream ends with a usage chunk
+   */
+  ChatReply(String model, TokenLogprobsJson logprobs, boolean includeUsage) {
     this.model = model;
     this.logprobs = logprobs;
+    this.includeUsage = includeUsage;
   }
 
   /** The first chunk of a stream: the assistant's role. */
-  ObjectNode roleChunk() {
+  @Override
+  public List<Event> start() {
     ObjectNode delta = JsonBody.JSON.createObjectNode().put("role", "assistant").put("content", "");
-    return chunk(delta, null, null);
+    return List.of(Event.of(null, chunk(delta, null, null)));
+  }
+
+  @Override
+  public List<Event> accept(GenerationEvent event) {
+    ObjectNode chunk = chunkFor(event);
+    return chunk == null || event instanceof Done ? List.of() : List.of(Event.of(null, chunk));
+  }
+
+  /** The finish chunk, the usage chunk when asked for, {@code [DONE]}. */
+  @Override
+  public List<Event> end() {
+    List<Event> events = new ArrayList<>();
+    events.add(Event.of(null, chunk(JsonBody.JSON.createObjectNode(), finishReason(), null)));
+    if (includeUsage) {
+      events.add(Event.of(null, usageChunk()));
+    }
+    events.add(new Event(null, "[DONE]"));
+    return events;
+  }
+
+  @Override
+  public Event error(ApiException e) {
+    return Event.of(null, Replies.error(e));
+  }
+
+  @Override
+  public ObjectNode whole() {
+    return response();
   }
 
   /** Takes one event; returns the chunk that streams it, or null when it shows nothing to the client. */
-  ObjectNode accept(GenerationEvent event) {
+  ObjectNode chunkFor(GenerationEvent event) {
     ObjectNode delta = JsonBody.JSON.createObjectNode();
     ArrayNode chunkLogprobs = null;
     switch (event) {
@@ -134,19 +168,9 @@ final class ChatReply {
     return response;
   }
 
-  /** Whether {@link Done} was accepted (not so when the generation failed). */
-  boolean finished() {
-    return done != null;
-  }
-
-  /** Stats of the finished generation. */
-  Stats stats() {
-    return done.stats();
-  }
-
-  /** Why the generation ended. */
-  StopReason stopReason() {
-    return done.stopReason();
+  @Override
+  public Done done() {
+    return done;
   }
 
   /**

@@ -8,7 +8,7 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
 /** A JFR event per generation the server runs, so a flight recording shows each request's work and outcome. */
-@Name("io.github.gptoss4j.server.Generation")
+@Name("gptoss4j.ServedGeneration")
 @Label("gptoss generation")
 @Category({"gptoss4j", "server"})
 @Description("One generation answered over HTTP")

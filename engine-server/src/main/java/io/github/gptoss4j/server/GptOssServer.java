@@ -1,5 +1,6 @@
 package io.github.gptoss4j.server;
 
+import io.github.gptoss4j.generate.GenerationRequest;
 import io.github.gptoss4j.generate.GptOss;
 import io.github.gptoss4j.generate.Stats;
 import io.github.gptoss4j.generate.StopReason;
@@ -85,13 +86,17 @@ public final class GptOssServer implements AutoCloseable {
     if (web != null) {
       throw new GptOssServerException("the server is started already");
     }
+    String where = "cannot listen on " + settings.host() + ":" + settings.port() + ": ";
     try {
       web = bind();
     } catch (RuntimeException e) {
-      workers.close();
-      deadlines.close();
-      throw new GptOssServerException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
-          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+      close();
+      throw new GptOssServerException(where + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+    }
+    if (!web.isRunning()) {
+      // Helidon logs a listener that failed to bind and returns; say so instead of serving nothing
+      close();
+      throw new GptOssServerException(where + "the address is in use or cannot be bound");
     }
     return this;
   }
@@ -103,6 +108,9 @@ public final class GptOssServer implements AutoCloseable {
         .maxTcpConnections(settings.maxConnections())
         .idleConnectionTimeout(settings.idleTimeout())
         .idleConnectionPeriod(Duration.ofMillis(Math.max(100, Math.min(1000, settings.idleTimeout().toMillis() / 4))))
+        // only this HTTP/1 configuration: a second, discovered one would make every new connection wait for
+        // its first bytes to pick one, outside the idle timeout's reach
+        .protocolsDiscoverServices(false)
         .addProtocol(Http1Config.builder().addReceiveListener(deadlines).build())
         .maxPayloadSize(ServerSettings.MAX_BODY_BYTES * 8L) // a backstop; Guard and Bodies answer 413 first
         .shutdownGracePeriod(Duration.ofMillis(500))
@@ -144,7 +152,7 @@ public final class GptOssServer implements AutoCloseable {
   @Override
   public synchronized void close() {
     workers.close();
-    if (web != null) {
+    if (web != null && web.isRunning()) {
       web.stop();
     }
     deadlines.close();
@@ -253,8 +261,21 @@ public final class GptOssServer implements AutoCloseable {
     return workers;
   }
 
+  /** Runs one generation on the workers into {@code answer}, then records it. */
+  void generate(String route, Served served, GenerationRequest request, boolean stream, Answer answer,
+      ServerResponse res) {
+    long start = System.nanoTime();
+    workers.run(served.model(), session -> {
+      Generations.run(session, request, stream, answer, res);
+      return null;
+    });
+    if (answer.finished()) {
+      finished(route, stream, answer.stats(), answer.stopReason(), start);
+    }
+  }
+
   /** Records a finished generation: metrics, a JFR event, a log line. */
-  void finished(String route, boolean streamed, Stats stats, StopReason stop, long startNanos) {
+  private void finished(String route, boolean streamed, Stats stats, StopReason stop, long startNanos) {
     metrics.generation(stats);
     GenerationRecord record = new GenerationRecord();
     if (record.shouldCommit()) {

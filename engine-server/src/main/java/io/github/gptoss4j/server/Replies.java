@@ -68,21 +68,8 @@ final class Replies {
       }
     }
 
-    void data(JsonNode data) {
-      send(null, data.toString());
-    }
-
-    void event(String name, JsonNode data) {
-      send(name, data.toString());
-    }
-
-    /** Chat Completions' end of stream. */
-    void done() {
-      send(null, "[DONE]");
-    }
-
-    private void send(String name, String data) {
-      String event = (name == null ? "" : "event: " + name + "\n") + "data: " + data + "\n\n";
+    void send(Answer.Event e) {
+      String event = (e.name() == null ? "" : "event: " + e.name() + "\n") + "data: " + e.data() + "\n\n";
       write(out, event.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -27,7 +27,7 @@ import java.util.List;
  * <p>The analysis channel is a {@code reasoning} item (its text in {@code content}, no summary); answer text and
  * commentary preambles are {@code message} items; each tool call is a {@code function_call} item.
  */
-final class ResponsesReply {
+final class ResponsesReply implements Answer {
   private enum Kind { REASONING, MESSAGE }
 
   private final String id = Ids.next("resp_");
@@ -49,21 +49,28 @@ final class ResponsesReply {
     this.request = request;
   }
 
-  /** The stream events made since the last call, in order. */
-  List<ObjectNode> drain() {
-    List<ObjectNode> out = List.copyOf(pending);
+  /** The stream events made since the last call, in order, named by their type. */
+  private List<Event> drain() {
+    List<Event> out = pending.stream().map(e -> Event.of(e.get("type").asText(), e)).toList();
     pending.clear();
     return out;
   }
 
-  /** The stream's first events: the response created and in progress. */
-  void start() {
+  /** The response created and in progress. */
+  @Override
+  public List<Event> start() {
     emit("response.created").set("response", response("in_progress"));
     emit("response.in_progress").set("response", response("in_progress"));
+    return drain();
   }
 
-  /** Takes one event, emitting the stream events it makes. */
-  void accept(GenerationEvent event) {
+  @Override
+  public List<Event> accept(GenerationEvent event) {
+    take(event);
+    return drain();
+  }
+
+  private void take(GenerationEvent event) {
     switch (event) {
       case ReasoningDelta d -> delta(Kind.REASONING, d.text());
       case FinalDelta d -> delta(Kind.MESSAGE, d.text());
@@ -82,33 +89,30 @@ final class ResponsesReply {
     }
   }
 
-  /** The stream's last event: {@code response.completed}, or {@code response.incomplete} when cut short. */
-  void finish() {
-    ObjectNode response = response();
+  /** {@code response.completed}, or {@code response.incomplete} when cut short. */
+  @Override
+  public List<Event> end() {
+    ObjectNode response = whole();
     emit("completed".equals(response.get("status").asText()) ? "response.completed" : "response.incomplete")
         .set("response", response);
+    return drain();
   }
 
-  /** An {@code error} event, for a stream that cannot go on. */
-  ObjectNode errorEvent(ApiException e) {
-    return JsonBody.JSON.createObjectNode().put("type", "error").put("code", e.code())
-        .put("message", e.getMessage()).put("param", e.param()).put("sequence_number", sequence++);
+  /** An {@code error} event. */
+  @Override
+  public Event error(ApiException e) {
+    return Event.of("error", JsonBody.JSON.createObjectNode().put("type", "error").put("code", e.code())
+        .put("message", e.getMessage()).put("param", e.param()).put("sequence_number", sequence++));
   }
 
-  boolean finished() {
-    return done != null;
-  }
-
-  Stats stats() {
-    return done.stats();
-  }
-
-  StopReason stopReason() {
-    return done.stopReason();
+  @Override
+  public Done done() {
+    return done;
   }
 
   /** The finished response. */
-  ObjectNode response() {
+  @Override
+  public ObjectNode whole() {
     StopReason stop = done.stopReason();
     ObjectNode response = response(stop == StopReason.LENGTH || stop == StopReason.TIMEOUT ? "incomplete" : "completed");
     if (stop == StopReason.LENGTH || stop == StopReason.TIMEOUT) {

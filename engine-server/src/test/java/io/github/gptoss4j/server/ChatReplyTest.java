@@ -23,16 +23,16 @@ class ChatReplyTest {
 
   @Test
   void reasoningAndAToolCallBecomeReasoningContentAndToolCalls() {
-    ChatReply reply = new ChatReply("gpt-oss-20b", null);
-    assertNull(reply.accept(new TokenEvent(200005, null)), "tokens alone show nothing");
-    assertNull(reply.accept(new MessageStart(Role.ASSISTANT, "analysis", null)));
-    JsonNode thinking = reply.accept(new ReasoningDelta("Need weather."));
+    ChatReply reply = new ChatReply("gpt-oss-20b", null, false);
+    assertNull(reply.chunkFor(new TokenEvent(200005, null)), "tokens alone show nothing");
+    assertNull(reply.chunkFor(new MessageStart(Role.ASSISTANT, "analysis", null)));
+    JsonNode thinking = reply.chunkFor(new ReasoningDelta("Need weather."));
     assertEquals("Need weather.", thinking.at("/choices/0/delta/reasoning_content").asText());
-    JsonNode call = reply.accept(new ToolCall("functions.get_weather", "{\"city\":\"Paris\"}", "<|constrain|>json"));
+    JsonNode call = reply.chunkFor(new ToolCall("functions.get_weather", "{\"city\":\"Paris\"}", "<|constrain|>json"));
     JsonNode streamed = call.at("/choices/0/delta/tool_calls/0");
     assertEquals(0, streamed.get("index").asInt());
     assertEquals("get_weather", streamed.at("/function/name").asText());
-    JsonNode finish = reply.accept(new Done(StopReason.TOOL_CALL, STATS));
+    JsonNode finish = reply.chunkFor(new Done(StopReason.TOOL_CALL, STATS));
     assertEquals("tool_calls", finish.at("/choices/0/finish_reason").asText());
 
     JsonNode response = reply.response();
@@ -51,10 +51,10 @@ class ChatReplyTest {
 
   @Test
   void answerTextAndPreamblesAreContentAndEachStopReasonHasItsFinishReason() {
-    ChatReply reply = new ChatReply("m", null);
-    reply.accept(new CommentaryDelta("Let me see. "));
-    reply.accept(new FinalDelta("Sunny."));
-    reply.accept(new Done(StopReason.STOP_TOKEN, STATS));
+    ChatReply reply = new ChatReply("m", null, false);
+    reply.chunkFor(new CommentaryDelta("Let me see. "));
+    reply.chunkFor(new FinalDelta("Sunny."));
+    reply.chunkFor(new Done(StopReason.STOP_TOKEN, STATS));
     assertEquals("Let me see. Sunny.", reply.response().at("/choices/0/message/content").asText());
     assertTrue(reply.response().at("/choices/0/message/reasoning_content").isMissingNode());
     assertEquals("stop", reply.finishReason());
@@ -64,8 +64,8 @@ class ChatReplyTest {
   }
 
   private static String finishReason(StopReason reason) {
-    ChatReply reply = new ChatReply("m", null);
-    reply.accept(new Done(reason, STATS));
+    ChatReply reply = new ChatReply("m", null, false);
+    reply.chunkFor(new Done(reason, STATS));
     return reply.finishReason();
   }
 }

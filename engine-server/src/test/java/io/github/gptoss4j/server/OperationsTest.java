@@ -19,7 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -121,6 +124,26 @@ class OperationsTest {
         assertTrue(line.matches("[a-z_]+(\\{[^}]*})? [0-9.]+"), "exposition format: " + line);
       }
     }
+  }
+
+  @Test
+  void eachGenerationIsAJfrEventWithItsRouteAndTokens() throws Exception {
+    List<RecordedEvent> events = new CopyOnWriteArrayList<>();
+    try (GptOssServer server = TestModel.server().build().start(); RecordingStream jfr = new RecordingStream()) {
+      jfr.enable("gptoss4j.ServedGeneration");
+      jfr.onEvent("gptoss4j.ServedGeneration", events::add);
+      jfr.startAsync();
+      post(server, "/v1/responses", "{\"input\": \"Hi\", \"max_output_tokens\": 2}");
+      for (int i = 0; i < 100 && events.isEmpty(); i++) {
+        Thread.sleep(100); // the stream delivers about once a second
+      }
+    }
+    assertEquals(1, events.size());
+    RecordedEvent e = events.getFirst();
+    assertEquals("/v1/responses", e.getString("route"));
+    assertFalse(e.getBoolean("streamed"));
+    assertEquals(2, e.getInt("generatedTokens"));
+    assertEquals("LENGTH", e.getString("stopReason"));
   }
 
   @Test

@@ -61,7 +61,7 @@ class StructuredOutputTest {
   @Test
   void aChatResponseFormatFromAClassParsesIntoIt() {
     StructuredChatCompletion<City> answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
-        .model(TestModel.NAME).addUserMessage("Name a city.").maxCompletionTokens(48).seed(1L)
+        .model(TestModel.NAME).addUserMessage("Name a city.").maxCompletionTokens(32).seed(1L)
         .responseFormat(City.class).build());
     City city = answer.choices().getFirst().message().content().orElseThrow();
     assertNotNull(city.name());
@@ -70,7 +70,7 @@ class StructuredOutputTest {
   @Test
   void aResponsesTextFormatFromAClassParsesIntoIt() {
     StructuredResponse<City> answer = client.responses().create(ResponseCreateParams.builder()
-        .model(TestModel.NAME).input("Name a city.").maxOutputTokens(48).text(City.class).build());
+        .model(TestModel.NAME).input("Name a city.").maxOutputTokens(32).text(City.class).build());
     City city = answer.output().stream().flatMap(item -> item.message().stream())
         .flatMap(m -> m.content().stream()).flatMap(c -> c.outputText().stream()).findFirst().orElseThrow();
     assertNotNull(city.name());
@@ -86,7 +86,7 @@ class StructuredOutputTest {
             .putAdditionalProperty("additionalProperties", JsonValue.from(false)).build())
         .build();
     ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
-        .model(TestModel.NAME).addUserMessage("Weather in Paris?").maxCompletionTokens(48).seed(2L)
+        .model(TestModel.NAME).addUserMessage("Weather in Paris?").maxCompletionTokens(32).seed(2L)
         .addTool(ChatCompletionFunctionTool.builder().function(weather).build())
         .toolChoice(ChatCompletionNamedToolChoice.builder()
             .function(ChatCompletionNamedToolChoice.Function.builder().name("get_weather").build()).build())

@@ -6,6 +6,7 @@ import io.github.gptoss4j.checkpoint.ModelWeights;
 import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.Precision;
 import io.github.gptoss4j.KvType;
+import io.github.gptoss4j.model.DecodeBatch;
 import io.github.gptoss4j.model.KvCache;
 import io.github.gptoss4j.model.Sequence;
 import io.github.gptoss4j.model.Transformer;
@@ -36,10 +37,17 @@ public final class EndToEndBench {
    * @param depths context lengths before decoding
    * @param reps repetitions (the median is reported)
    * @param kvType KV cache element type
+   * @param sessions numbers of concurrent sequences whose batched decode to measure (none: skip it)
    */
-  public record Options(Path model, int promptTokens, int genTokens, List<Integer> depths, int reps, KvType kvType) {
+  public record Options(
+      Path model, int promptTokens, int genTokens, List<Integer> depths, int reps, KvType kvType,
+      List<Integer> sessions) {
     public Options {
       depths = List.copyOf(depths);
+      sessions = List.copyOf(sessions);
+      if (sessions.stream().anyMatch(n -> n < 1 || n > 256)) {
+        throw new IllegalArgumentException("sessions must be counts from 1 to 256, got " + sessions);
+      }
       atLeastOne("prompt tokens", promptTokens);
       atLeastOne("generated tokens", genTokens);
       atLeastOne("reps", reps);
@@ -72,6 +80,15 @@ public final class EndToEndBench {
   /** Decode speed after {@code depth} tokens of context, with the bytes one decode step reads. */
   public record Decode(int depth, int tokens, Spread tokensPerS, long bytesPerToken, double rooflineFraction) {}
 
+  /**
+   * Batched decode of {@code sessions} concurrent greedy sequences: every pass runs one token of each
+   * ({@link Transformer#decode}), as the scheduler batches concurrent sessions.
+   *
+   * @param aggregateDecodeTokensPerS tokens of all sequences per second
+   * @param perSequenceTokensPerS each sequence's own rate (one token per pass)
+   */
+  public record Sessions(int sessions, int tokens, Spread aggregateDecodeTokensPerS, Spread perSequenceTokensPerS) {}
+
   /** Everything one run measured; serialises to the JSON shape documented in docs/benchmarks.md. */
   public record Result(
       int threads,
@@ -84,7 +101,8 @@ public final class EndToEndBench {
       long peakRssBytes,
       double streamGbPerS,
       Prefill prefill,
-      List<Decode> decode) {}
+      List<Decode> decode,
+      List<Sessions> sessions) {}
 
   /** Runs the benchmark, reporting progress lines to {@code log}. */
   public static Result run(Options options, Kernels kernels, Consumer<String> log) {
@@ -121,9 +139,13 @@ public final class EndToEndBench {
       for (int depth : options.depths()) {
         decodes.add(decode(model, weights, options, depth, logits, maxBlock, stream, log));
       }
+      List<Sessions> sessions = new ArrayList<>();
+      for (int n : options.sessions()) {
+        sessions.add(sessions(model, options, n, log));
+      }
       return new Result(
           kernels.threads(), kernels.name(), kernels.precision(), Runtime.version().toString(), openS, ttft, Spread.of(prefillS).median(),
-          peakRssBytes(), stream, prefill, decodes);
+          peakRssBytes(), stream, prefill, decodes, sessions);
     }
   }
 
@@ -152,6 +174,48 @@ public final class EndToEndBench {
       Spread rate = Spread.of(rates(options.genTokens(), decodeS));
       long bytes = bytesPerDecodedToken(weights, depth + options.genTokens() / 2, options.kvType());
       return new Decode(depth, options.genTokens(), rate, bytes, bytes * rate.median() / (stream * 1e9));
+    }
+  }
+
+  /** Prompt of each concurrent sequence: decode speed near depth 0 is what the batch measures. */
+  private static final int SESSION_PROMPT_TOKENS = 8;
+
+  private static Sessions sessions(Transformer model, Options options, int n, Consumer<String> log) {
+    int vocab = model.config().vocabSize();
+    Sequence[] sequences = new Sequence[n];
+    try {
+      int[] next = new int[n];
+      float[] logits = new float[n * vocab];
+      for (int i = 0; i < n; i++) {
+        sequences[i] = model.newSequence(options.kvType(), Long.MAX_VALUE, SESSION_PROMPT_TOKENS);
+      }
+      DecodeBatch batch = model.newDecodeBatch(n);
+      double[] seconds = new double[options.reps()];
+      for (int r = 0; r < options.reps(); r++) {
+        log.accept(n + " concurrent sequences, rep " + (r + 1) + "/" + options.reps() + "...");
+        for (int i = 0; i < n; i++) {
+          sequences[i].truncate(0);
+          int[] prompt = randomTokens(SESSION_PROMPT_TOKENS, vocab, 10 + i);
+          model.forward(sequences[i], prompt, 0, prompt.length, logits, i * vocab, false);
+          next[i] = model.kernels().argmax(logits, i * vocab, vocab);
+        }
+        long t0 = System.nanoTime();
+        for (int step = 0; step < options.genTokens(); step++) {
+          model.decode(batch, sequences, next, n, logits);
+          for (int i = 0; i < n; i++) {
+            next[i] = model.kernels().argmax(logits, i * vocab, vocab);
+          }
+        }
+        seconds[r] = seconds(System.nanoTime() - t0);
+      }
+      return new Sessions(n, options.genTokens(), Spread.of(rates(n * options.genTokens(), seconds)),
+          Spread.of(rates(options.genTokens(), seconds)));
+    } finally {
+      for (Sequence s : sequences) {
+        if (s != null) {
+          s.close();
+        }
+      }
     }
   }
 
