@@ -25,22 +25,29 @@ class ChatTerminalTest {
   private static final String LEFT = "\u001bOD";
   private static final String RIGHT = "\u001bOC";
   private static final String UP = "\u001bOA";
+  private static final String CTRL_C = "\u0003";
   private static final String CTRL_D = "\u0004";
   private static final String PROMPT = "\u001b[?2004h> "; // bracketed paste on, then the prompt
 
   @TempDir Path cache;
 
-  @Test
-  void arrowsEditTheLineUpRecallsHistoryAndCtrlDEndsWithANewline() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script is not installed");
+  /** {@code gptoss chat} with {@code args} on a pty of its own. */
+  private Process chat(String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
     String command = "stty cols 80 rows 24; exec '" + java + "' --add-modules jdk.incubator.vector"
         + " --enable-native-access=ALL-UNNAMED -D" + DemoModel.CACHE_PROPERTY + "='" + cache + "'"
-        + " -cp '" + System.getProperty("java.class.path") + "' io.github.gptoss4j.cli.Main chat --max-tokens 2";
+        + " -cp '" + System.getProperty("java.class.path") + "' io.github.gptoss4j.cli.Main chat "
+        + String.join(" ", args);
     ProcessBuilder builder = new ProcessBuilder(List.of("/usr/bin/script", "-qefc", command, "/dev/null"))
         .redirectErrorStream(true);
     builder.environment().put("TERM", "xterm-256color");
-    Process process = builder.start();
+    return builder.start();
+  }
+
+  @Test
+  void arrowsEditTheLineUpRecallsHistoryAndCtrlDEndsWithANewline() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script is not installed");
+    Process process = chat("--max-tokens", "2");
     Screen screen = new Screen(process.getInputStream());
     try (OutputStream keys = process.getOutputStream()) {
       screen.await(PROMPT, 1);
@@ -60,6 +67,27 @@ class ChatTerminalTest {
     assertEquals(0, process.exitValue(), screen.toString());
     assertTrue(!screen.toString().contains("usage: /effort"), screen.toString());
     assertTrue(screen.toString().endsWith("\n"), "Ctrl-D leaves the cursor on a new line:\n" + screen);
+  }
+
+  @Test
+  void ctrlCCancelsTheAnswerAndTheChatGoesOn() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script is not installed");
+    Process process = chat("--max-tokens", "100000");
+    Screen screen = new Screen(process.getInputStream());
+    try (OutputStream keys = process.getOutputStream()) {
+      screen.await(PROMPT, 1);
+      type(keys, "Hello\r");
+      int before = screen.toString().length();
+      screen.awaitGrowth(before + 300); // past the line editor's mode resets (~100 bytes): the answer is streaming
+      type(keys, CTRL_C);
+      screen.await("| cancelled", 1);
+      screen.await(PROMPT, 2);
+      type(keys, CTRL_D);
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "chat did not end on Ctrl-D:\n" + screen);
+    } finally {
+      process.destroyForcibly();
+    }
+    assertEquals(0, process.exitValue(), "Ctrl-C cancelled the answer, not the program:\n" + screen);
   }
 
   private static void type(OutputStream keys, String text) throws IOException {
@@ -98,6 +126,17 @@ class ChatTerminalTest {
         Thread.sleep(50);
       }
       Thread.sleep(200); // the editor switches the terminal to raw mode right after drawing the prompt
+    }
+
+    /** Waits until the screen holds at least {@code length} characters. */
+    void awaitGrowth(int length) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (toString().length() < length) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the screen stopped at " + toString().length() + " characters:\n" + this);
+        }
+        Thread.sleep(50);
+      }
     }
 
     private static int count(String s, String text) {

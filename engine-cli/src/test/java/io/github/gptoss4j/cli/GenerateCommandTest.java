@@ -77,7 +77,7 @@ class GenerateCommandTest {
     try {
       CliRun run = CliRun.of("generate", "--prompt", "Hi", "--max-tokens", "1");
       assertEquals(0, run.code(), run.err());
-      assertTrue(run.err().contains("] 100% 0.05 GB / 0.05 GB"), run.err());
+      assertTrue(run.err().contains("0.05 GB / 0.05 GB in "), run.err()); // not a terminal: one plain line
       assertTrue(run.err().lines().anyMatch(l -> l.matches(
           "loaded .*demo-v1 \\(0\\.05 GB\\) in \\d+\\.\\d\\d s, resident memory \\d+ MB")), run.err());
     } finally {
@@ -183,7 +183,9 @@ class GenerateCommandTest {
   void anUnknownReasoningEffortIsAUsageError() {
     CliRun run = CliRun.of("generate", "--prompt", "x", "--reasoning", "extreme");
     assertEquals(2, run.code());
-    assertTrue(run.err().startsWith("Invalid value for option '--reasoning': expected one of [low, medium, high]"), run.err());
+    assertTrue(run.err().startsWith(
+        "gptoss generate: Invalid value for option '--reasoning': expected one of [low, medium, high]"), run.err());
+    assertTrue(run.err().endsWith("Try 'gptoss generate --help' for more information.\n"), run.err());
   }
 
   @Test

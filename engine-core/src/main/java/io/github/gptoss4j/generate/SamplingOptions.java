@@ -23,11 +23,11 @@ import java.util.OptionalLong;
  *     semantics); in [-2, 2], 0 means off
  * @param frequencyPenalty subtracted from a token's logit once per occurrence in the penalty window (OpenAI
  *     semantics); in [-2, 2], 0 means off
- * @param penaltyWindow how many of the most recently {@linkplain Sampler#accept accepted} tokens the three
+ * @param penaltyWindow how many of the most recently generated tokens the three
  *     penalties look at; in [1, {@value #MAX_PENALTY_WINDOW}], default {@value #DEFAULT_PENALTY_WINDOW} as in
  *     llama.cpp
- * @param seed the random generator's seed; when empty each {@link Sampler} picks one and reports it in
- *     {@link Sampler#seed()} so the run can be reproduced
+ * @param seed the random generator's seed; when empty each generation picks one and reports it in
+ *     {@link Stats#seed()} so the run can be reproduced
  * @param logprobs 0 for no log-probabilities, else how many most likely alternatives to report per generated
  *     token (see {@link TokenLogprobs}); in [0, {@value #MAX_LOGPROBS}]
  */

@@ -11,6 +11,7 @@ import java.util.Objects;
  */
 public record Author(Role role, String name) {
 
+  /** Creates the record, checking its components and copying any collection it is given. */
   public Author {
     Objects.requireNonNull(role, "role");
   }

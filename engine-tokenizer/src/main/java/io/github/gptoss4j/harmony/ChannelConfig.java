@@ -10,6 +10,7 @@ import java.util.List;
  */
 public record ChannelConfig(List<String> validChannels, boolean channelRequired) {
 
+  /** Creates the record, checking its components and copying any collection it is given. */
   public ChannelConfig {
     validChannels = List.copyOf(validChannels);
   }

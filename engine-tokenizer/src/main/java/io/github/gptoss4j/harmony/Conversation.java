@@ -9,6 +9,7 @@ import java.util.List;
  */
 public record Conversation(List<Message> messages) {
 
+  /** Creates the record, checking its components and copying any collection it is given. */
   public Conversation {
     messages = List.copyOf(messages);
   }

@@ -13,6 +13,7 @@ import java.util.SortedMap;
 public record DeveloperContent(String instructions, SortedMap<String, ToolNamespaceConfig> tools)
     implements Content {
 
+  /** Creates the record, checking its components and copying any collection it is given. */
   public DeveloperContent {
     tools = ToolNamespaceConfig.sortedCopy(tools);
   }

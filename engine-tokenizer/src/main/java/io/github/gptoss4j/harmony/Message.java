@@ -17,6 +17,7 @@ import java.util.Objects;
 public record Message(
     Author author, String recipient, String channel, String contentType, List<Content> content) {
 
+  /** Creates the record, checking its components and copying any collection it is given. */
   public Message {
     Objects.requireNonNull(author, "author");
     content = List.copyOf(content);

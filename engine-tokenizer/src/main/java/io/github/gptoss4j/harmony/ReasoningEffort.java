@@ -2,8 +2,11 @@ package io.github.gptoss4j.harmony;
 
 /** How much the model should reason, rendered as {@code Reasoning: low|medium|high} in the system message. */
 public enum ReasoningEffort {
+  /** Short reasoning: fastest answers. */
   LOW("Low"),
+  /** The default balance of reasoning and speed. */
   MEDIUM("Medium"),
+  /** Long reasoning: slowest, for hard questions. */
   HIGH("High");
 
   private final String jsonName;

@@ -2,10 +2,15 @@ package io.github.gptoss4j.harmony;
 
 /** Who wrote a message; rendered in the message header by its lower-case {@link #value()}. */
 public enum Role {
+  /** The person asking. */
   USER("user"),
+  /** The model. */
   ASSISTANT("assistant"),
+  /** The system message: model identity, dates, reasoning effort, built-in tools. */
   SYSTEM("system"),
+  /** The developer message: instructions and function tools. */
   DEVELOPER("developer"),
+  /** A tool's output, authored by the tool's name. */
   TOOL("tool");
 
   private final String value;

@@ -136,6 +136,7 @@ public final class StreamableParser {
     return Arrays.copyOf(tokens, tokenCount);
   }
 
+  /** Where the parser is within the current message. */
   public State state() {
     return state;
   }

@@ -24,6 +24,7 @@ public record SystemContent(
     ChannelConfig channelConfig)
     implements Content {
 
+  /** Creates the record, checking its components and copying any collection it is given. */
   public SystemContent {
     tools = ToolNamespaceConfig.sortedCopy(tools);
   }

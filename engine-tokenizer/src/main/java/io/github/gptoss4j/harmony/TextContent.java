@@ -9,6 +9,7 @@ import java.util.Objects;
  */
 public record TextContent(String text) implements Content {
 
+  /** Creates the record, checking its components and copying any collection it is given. */
   public TextContent {
     Objects.requireNonNull(text, "text");
   }

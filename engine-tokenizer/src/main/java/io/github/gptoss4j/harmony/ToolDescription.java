@@ -12,6 +12,7 @@ import java.util.Objects;
  */
 public record ToolDescription(String name, String description, JsonNode parameters) {
 
+  /** Creates the record, checking its components and copying any collection it is given. */
   public ToolDescription {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");

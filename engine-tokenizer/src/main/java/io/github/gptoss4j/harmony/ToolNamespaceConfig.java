@@ -19,6 +19,7 @@ import java.util.TreeMap;
  */
 public record ToolNamespaceConfig(String name, String description, List<ToolDescription> tools) {
 
+  /** Creates the record, checking its components and copying any collection it is given. */
   public ToolNamespaceConfig {
     Objects.requireNonNull(name, "name");
     tools = List.copyOf(tools);
