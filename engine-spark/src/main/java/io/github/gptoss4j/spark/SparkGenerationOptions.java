@@ -56,8 +56,9 @@ public record SparkGenerationOptions(
   /**
    * Validates every option, with the library's own checks where it has them.
    *
-   * @throws GenerationException naming the option and what was expected (for the JSON schema, a {@link
-   *     io.github.gptoss4j.structured.SchemaException} naming the keyword and its JSON pointer)
+   * @throws GenerationException naming the option and what was expected (a JSON schema the library cannot
+   *     enforce is not refused here: each row then gets the schema error, naming the keyword and its JSON
+   *     pointer, in its {@code error} column)
    */
   public SparkGenerationOptions {
     if (modelPath == null || modelPath.isBlank()) {
@@ -65,9 +66,6 @@ public record SparkGenerationOptions(
     }
     if (maxTokens < 0) {
       throw new GenerationException("maxTokens must be >= 1, or 0 for no limit, got " + maxTokens);
-    }
-    if (jsonSchema != null) {
-      ResponseFormat.jsonSchema(jsonSchema); // compiled here so a bad schema fails the job's definition, not each row
     }
     if (replyChannel != null) {
       GenerationRequest.builder().replyChannel(replyChannel);

@@ -213,6 +213,21 @@ class GptOssSparkTest {
   }
 
   @Test
+  void aSchemaTheLibraryCannotEnforceIsEachRowsErrorAndTheJobCompletes() {
+    String unsupported = """
+        {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}}}""";
+    SparkGenerationOptions options = options().jsonSchema(unsupported).build();
+    List<Row> rows = GptOssSpark.generate(prompts(PROMPTS.subList(0, 2), 2), "prompt", options).collectAsList();
+    assertEquals(2, rows.size());
+    for (Row row : rows) {
+      String error = row.getAs("error");
+      assertNotNull(error, () -> "row " + row);
+      assertTrue(error.contains("#/properties/n: unsupported keyword 'minimum'"), error);
+      assertNull(row.getAs("answer"));
+    }
+  }
+
+  @Test
   void aJsonSchemaMakesEveryAnswerValidUnderIt() throws Exception {
     String schema = """
         {"type": "object", "properties": {"label": {"enum": ["billing", "delivery", "other"]}},
