@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -183,8 +186,8 @@ public final class ChatSession implements AutoCloseable {
       history.addAll(before);
     }
     List<ChatSession> forks = new ArrayList<>();
-    List<java.util.concurrent.Future<GenerationResult>> results = new ArrayList<>();
-    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+    List<Future<GenerationResult>> results = new ArrayList<>();
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < n; i++) {
         ChatSession fork = i == 0 ? this : model.newSession();
         if (i > 0) {
@@ -200,7 +203,7 @@ public final class ChatSession implements AutoCloseable {
         out.add(r.get());
       }
       return out;
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : new GenerationException("a choice failed: " + e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

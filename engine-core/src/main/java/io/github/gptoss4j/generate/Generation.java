@@ -42,7 +42,8 @@ final class Generation {
   private final long deadlineNanos;
   private final ArrayDeque<GenerationEvent> queue = new ArrayDeque<>();
   private final float[] logits;
-  // The processors' working copy, so that log-probabilities describe the model's own distribution.
+  // The processors' working copy when log-probabilities are asked for, so that they describe the model's own
+  // distribution; null otherwise: the processors then work on the logits in place (no copy per token).
   private final float[] processed;
   private final int[] one = new int[1];
   private final int[] replyOpening;
@@ -102,7 +103,7 @@ final class Generation {
     this.processors = processors(request, harmony);
     this.deadlineNanos = request.timeout() == null ? Long.MAX_VALUE : startNanos + request.timeout().toNanos();
     this.logits = new float[vocab];
-    this.processed = processors.isEmpty() ? null : new float[vocab];
+    this.processed = processors.isEmpty() || request.sampling().logprobs() == 0 ? null : new float[vocab];
     this.replyOpening = renderer.replyOpening(request);
   }
 
@@ -275,14 +276,15 @@ final class Generation {
 
   /** The next token's logits after the processors (the model's own when there are none). */
   private float[] scores() {
-    if (processors.isEmpty()) {
-      return logits;
+    float[] scores = logits;
+    if (processed != null) {
+      System.arraycopy(logits, 0, processed, 0, vocab);
+      scores = processed;
     }
-    System.arraycopy(logits, 0, processed, 0, vocab);
     for (LogitsProcessor processor : processors) {
-      processor.process(context, processed);
+      processor.process(context, scores);
     }
-    return processed;
+    return scores;
   }
 
   private void record(int token) {

@@ -68,6 +68,11 @@ class GenerationRequestTest {
   @Test
   void invalidModelOptionsNameTheOption() {
     fails("threads must be >= 0 (0 = default), got -1", () -> ModelOptions.builder().threads(-1).build());
+    fails("batchSize must be in [1, 256] (1 = no batching), got 0", () -> ModelOptions.builder().batchSize(0).build());
+    fails("batchSize must be in [1, 256] (1 = no batching), got 257",
+        () -> ModelOptions.builder().batchSize(257).build());
+    fails("prefixCacheBytes must be >= 0 (0 = off), got -1",
+        () -> ModelOptions.builder().prefixCacheBytes(-1).build());
     fails("kvType must be F32 or BF16, got null", () -> ModelOptions.builder().kvType(null).build());
     fails("kvBudgetBytes must be > 0, got 0", () -> ModelOptions.builder().kvBudgetBytes(0).build());
     fails("maxContext must be >= 0 (0 = the model's limit), got -2", () -> ModelOptions.builder().maxContext(-2).build());
