@@ -3,6 +3,7 @@ package io.github.gptoss4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.gptoss4j.testkit.DecodeBudget;
 import io.github.gptoss4j.testkit.EndToEndBench;
 import io.github.gptoss4j.kernels.Kernels;
 import io.github.gptoss4j.KvType;
@@ -55,6 +56,10 @@ final class BenchCommand implements Callable<Integer> {
       + "greedy sequences, comma-separated (e.g. 1,2,4,8): aggregate and per-sequence tokens/s.")
   List<Integer> sessions = List.of();
 
+  @Option(names = "--budget", description = "Also time one decode step per operation class (experts, dense matvecs, "
+      + "unembedding, attention, thread waits, ...) at the first --depth, against the stream bandwidth.")
+  boolean budget;
+
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
@@ -62,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     EndToEndBench.Options options;
     try {
-      options = new EndToEndBench.Options(model, promptTokens, genTokens, depths, reps, kvType, sessions);
+      options = new EndToEndBench.Options(model, promptTokens, genTokens, depths, reps, kvType, sessions, budget);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
@@ -87,6 +92,16 @@ final class BenchCommand implements Callable<Integer> {
     for (EndToEndBench.Sessions m : r.sessions()) {
       out.printf(Locale.ROOT, "sessions %-4d %s tok/s aggregate, %s tok/s each%n", m.sessions(),
           spread(m.aggregateDecodeTokensPerS()), spread(m.perSequenceTokensPerS()));
+    }
+    if (r.budget() != null) {
+      DecodeBudget.Budget b = r.budget();
+      out.printf(Locale.ROOT, "budget @%-5d %.1f ms per token (%d steps)%n", b.depth(), b.stepMs(), b.tokens());
+      out.printf(Locale.ROOT, "  %-52s %9s %6s %9s %7s %11s%n", "operation class", "ms/token", "share", "MB/token",
+          "GB/s", "at stream");
+      for (DecodeBudget.Row row : b.rows()) {
+        out.printf(Locale.ROOT, "  %-52s %9.2f %5.1f%% %9.1f %7.1f %8.2f ms%n", row.op(), row.msPerToken(),
+            100 * row.share(), row.bytesPerToken() / 1e6, row.gbPerS(), row.streamBoundMs());
+      }
     }
     out.printf(Locale.ROOT, "peak RSS     %.2f GB%n", r.peakRssBytes() / 1e9);
     if (json != null) {

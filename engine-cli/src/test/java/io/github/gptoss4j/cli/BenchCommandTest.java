@@ -65,6 +65,36 @@ class BenchCommandTest {
   }
 
   @Test
+  void budgetSplitsADecodeStepIntoOperationClassesThatAddUpToTheStep() throws IOException {
+    Path json = dir.resolve("budget.json");
+    CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "4", "--gen-tokens", "3",
+        "--reps", "1", "--depth", "5", "--budget", "--json", json.toString());
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("MXFP4 experts"), run.out());
+    JsonNode b = new ObjectMapper().readTree(json.toFile()).get("budget");
+    assertEquals(5, b.get("depth").asInt());
+    assertEquals(3, b.get("tokens").asInt());
+    double sum = 0;
+    java.util.Map<String, JsonNode> rows = new java.util.HashMap<>();
+    for (JsonNode row : b.get("rows")) {
+      rows.put(row.get("op").asText(), row);
+      sum += row.get("ms_per_token").asDouble();
+    }
+    assertEquals(b.get("step_ms").asDouble(), sum, 1e-6 * b.get("step_ms").asDouble(), "the classes add up to the step");
+    JsonNode experts = rows.get("MXFP4 experts (mlp1 + mlp2)");
+    assertTrue(experts.get("ms_per_token").asDouble() > 0, experts.toString());
+    assertTrue(experts.get("bytes_per_token").asLong() > 0, experts.toString());
+    assertTrue(rows.get("unembedding").get("ms_per_token").asDouble() > 0, rows.toString());
+    assertTrue(rows.get("attention (scores, softmax, values)").get("bytes_per_token").asLong() > 0,
+        "5 tokens of context are read: " + rows);
+    assertTrue(rows.containsKey("thread hand-offs and waits"), rows.toString());
+    CliRun plain = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
+        "--reps", "1", "--json", json.toString());
+    assertEquals(0, plain.code(), plain.err());
+    assertTrue(new ObjectMapper().readTree(json.toFile()).get("budget").isNull(), "no budget unless asked for");
+  }
+
+  @Test
   void int8PrecisionReadsFewerBytesPerToken() throws IOException {
     long[] bytes = new long[2];
     String[] precisions = {"exact", "int8"};

@@ -30,6 +30,17 @@ public interface Kernels extends AutoCloseable {
   /** Number of threads work is split over. */
   int threads();
 
+  /**
+   * Nanoseconds the calling threads have spent, since these kernels were made, done with their own share of a
+   * parallel call and waiting for the pool's workers to finish theirs: the cost of splitting work (imbalance,
+   * hand-off latency) that a profile of one decode step reports as thread waits.
+   *
+   * @return the cumulative wait, or 0 for kernels that run everything on the calling thread
+   */
+  default long workerWaitNanos() {
+    return 0;
+  }
+
   /** How matmuls treat activations: {@link Precision#EXACT} unless these kernels were created for INT8. */
   Precision precision();
 

@@ -78,6 +78,11 @@ class ScalarKernels implements Kernels {
   }
 
   @Override
+  public long workerWaitNanos() {
+    return pool.waitNanos();
+  }
+
+  @Override
   public Precision precision() {
     return precision;
   }

@@ -1,6 +1,7 @@
 package io.github.gptoss4j.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -36,6 +37,8 @@ final class WorkerPool implements AutoCloseable {
   private volatile Thread caller;
   private volatile Throwable failure;
   private volatile boolean closed;
+  /** Time callers spent done with their own chunks, waiting for the workers': imbalance and hand-off cost. */
+  private final LongAdder waitNanos = new LongAdder();
 
   WorkerPool(int threads) {
     if (threads < 1) {
@@ -93,6 +96,7 @@ final class WorkerPool implements AutoCloseable {
     } catch (Throwable t) {
       own = t;
     }
+    long waitStart = System.nanoTime();
     int spins = 0;
     while (pending.get() != 0) {
       if (spins++ < SPINS) {
@@ -101,6 +105,7 @@ final class WorkerPool implements AutoCloseable {
         LockSupport.park(this);
       }
     }
+    waitNanos.add(System.nanoTime() - waitStart);
     job = null;
     Throwable t = own != null ? own : failure;
     if (t instanceof RuntimeException re) {
@@ -108,6 +113,11 @@ final class WorkerPool implements AutoCloseable {
     } else if (t instanceof Error e) {
       throw e;
     }
+  }
+
+  /** Total nanoseconds callers have waited for workers to finish their chunks, since this pool started. */
+  long waitNanos() {
+    return waitNanos.sum();
   }
 
   private void work(Job j, int nChunks, int worker) {

@@ -38,10 +38,11 @@ public final class EndToEndBench {
    * @param reps repetitions (the median is reported)
    * @param kvType KV cache element type
    * @param sessions numbers of concurrent sequences whose batched decode to measure (none: skip it)
+   * @param budget whether to also time one decode step per operation class, at the first depth
    */
   public record Options(
       Path model, int promptTokens, int genTokens, List<Integer> depths, int reps, KvType kvType,
-      List<Integer> sessions) {
+      List<Integer> sessions, boolean budget) {
     public Options {
       depths = List.copyOf(depths);
       sessions = List.copyOf(sessions);
@@ -89,7 +90,7 @@ public final class EndToEndBench {
    */
   public record Sessions(int sessions, int tokens, Spread aggregateDecodeTokensPerS, Spread perSequenceTokensPerS) {}
 
-  /** Everything one run measured; serialises to the JSON shape documented in docs/benchmarks.md. */
+  /** Everything one run measured ({@code budget} null unless asked for); serialises to the JSON shape documented in docs/benchmarks.md. */
   public record Result(
       int threads,
       String kernels,
@@ -102,7 +103,8 @@ public final class EndToEndBench {
       double streamGbPerS,
       Prefill prefill,
       List<Decode> decode,
-      List<Sessions> sessions) {}
+      List<Sessions> sessions,
+      DecodeBudget.Budget budget) {}
 
   /** Runs the benchmark, reporting progress lines to {@code log}. */
   public static Result run(Options options, Kernels kernels, Consumer<String> log) {
@@ -143,9 +145,15 @@ public final class EndToEndBench {
       for (int n : options.sessions()) {
         sessions.add(sessions(model, options, n, log));
       }
+      DecodeBudget.Budget budget = null;
+      if (options.budget()) {
+        int depth = options.depths().get(0);
+        log.accept("per-class budget of " + options.genTokens() + " decode steps at depth " + depth + "...");
+        budget = DecodeBudget.measure(model, weights, options.kvType(), depth, options.genTokens(), stream);
+      }
       return new Result(
           kernels.threads(), kernels.name(), kernels.precision(), Runtime.version().toString(), openS, ttft, Spread.of(prefillS).median(),
-          peakRssBytes(), stream, prefill, decodes, sessions);
+          peakRssBytes(), stream, prefill, decodes, sessions, budget);
     }
   }
 
@@ -224,19 +232,9 @@ public final class EndToEndBench {
    * row and the keys and values attention looks at with {@code positions} of context.
    */
   static long bytesPerDecodedToken(ModelWeights w, int positions, KvType kvType) {
-    GptOssConfig c = w.config();
-    long bytes = w.unembedding().byteSize() + w.embedding().byteSize() / c.vocabSize();
-    for (ModelWeights.Layer layer : w.layers()) {
-      ModelWeights.Attention a = layer.attention();
-      bytes += a.q().byteSize() + a.k().byteSize() + a.v().byteSize() + a.o().byteSize();
-      bytes += layer.moe().router().byteSize();
-      ModelWeights.Expert e = layer.moe().experts().get(0);
-      bytes += (long) c.expertsPerToken() * (e.gateUp().byteSize() + e.down().byteSize());
-    }
-    long kvRowBytes = 2L * c.numKvHeads() * c.headDim() * kvType.bytes();
-    for (int l = 0; l < c.numLayers(); l++) {
-      int window = c.windowOf(l);
-      bytes += kvRowBytes * (window > 0 ? Math.min(window, positions) : positions);
+    long bytes = w.embedding().byteSize() / w.config().vocabSize();
+    for (long b : DecodeBudget.bytes(w, positions, kvType).values()) {
+      bytes += b;
     }
     return bytes;
   }
