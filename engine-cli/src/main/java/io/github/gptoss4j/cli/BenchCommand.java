@@ -60,6 +60,11 @@ final class BenchCommand implements Callable<Integer> {
       + "unembedding, attention, thread waits, ...) at the first --depth, against the stream bandwidth.")
   boolean budget;
 
+  @Option(names = "--cached-prefix", defaultValue = "0", paramLabel = "TOKENS", description = "Also measure the time to "
+      + "first token of a request whose TOKENS tokens of instructions another session prefilled (the shared prefix "
+      + "cache) against the same request cold.")
+  int cachedPrefix;
+
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
@@ -67,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     EndToEndBench.Options options;
     try {
-      options = new EndToEndBench.Options(model, promptTokens, genTokens, depths, reps, kvType, sessions, budget);
+      options = new EndToEndBench.Options(model, promptTokens, genTokens, depths, reps, kvType, sessions, budget, cachedPrefix);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
@@ -102,6 +107,11 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-52s %9.2f %5.1f%% %9.1f %7.1f %8.2f ms%n", row.op(), row.msPerToken(),
             100 * row.share(), row.bytesPerToken() / 1e6, row.gbPerS(), row.streamBoundMs());
       }
+    }
+    if (r.cachedPrefix() != null) {
+      var c = r.cachedPrefix();
+      out.printf(Locale.ROOT, "prefix cache %d-token prompt, %d cached: TTFT %s s cached, %s s cold%n", c.promptTokens(),
+          c.cachedTokens(), spread(c.cachedTtftS()), spread(c.coldTtftS()));
     }
     out.printf(Locale.ROOT, "peak RSS     %.2f GB%n", r.peakRssBytes() / 1e9);
     if (json != null) {

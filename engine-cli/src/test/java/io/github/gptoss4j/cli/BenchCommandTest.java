@@ -95,6 +95,25 @@ class BenchCommandTest {
   }
 
   @Test
+  void cachedPrefixReusesTheInstructionsAnotherSessionPrefilled() throws IOException {
+    // the request goes through the public API, so it needs a model with the real vocabulary: the demo
+    Path demo = DemoModel.ensure(dir, new java.io.PrintWriter(java.io.Writer.nullWriter()));
+    Path json = dir.resolve("prefix.json");
+    CliRun run = CliRun.of("bench", "--model", demo.toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
+        "--reps", "2", "--cached-prefix", "40", "--json", json.toString());
+    assertEquals(0, run.code(), run.err());
+    JsonNode c = new ObjectMapper().readTree(json.toFile()).get("cached_prefix");
+    int prefix = c.get("prefix_tokens").asInt();
+    assertTrue(prefix >= 40, c.toString());
+    assertTrue(c.get("prompt_tokens").asInt() > prefix, c.toString());
+    // the instructions and everything before them are reused; the question after them is not
+    assertTrue(c.get("cached_tokens").asInt() >= prefix, c.toString());
+    assertTrue(c.get("cached_tokens").asInt() < c.get("prompt_tokens").asInt(), c.toString());
+    assertSpread(c.get("cold_ttft_s"));
+    assertSpread(c.get("cached_ttft_s"));
+  }
+
+  @Test
   void int8PrecisionReadsFewerBytesPerToken() throws IOException {
     long[] bytes = new long[2];
     String[] precisions = {"exact", "int8"};

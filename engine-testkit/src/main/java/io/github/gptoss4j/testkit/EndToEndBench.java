@@ -39,11 +39,16 @@ public final class EndToEndBench {
    * @param kvType KV cache element type
    * @param sessions numbers of concurrent sequences whose batched decode to measure (none: skip it)
    * @param budget whether to also time one decode step per operation class, at the first depth
+   * @param cachedPrefix instructions length, in tokens, whose cached vs cold time to first token to measure
+   *     through the public API (0: skip it)
    */
   public record Options(
       Path model, int promptTokens, int genTokens, List<Integer> depths, int reps, KvType kvType,
-      List<Integer> sessions, boolean budget) {
+      List<Integer> sessions, boolean budget, int cachedPrefix) {
     public Options {
+      if (cachedPrefix < 0) {
+        throw new IllegalArgumentException("cached prefix must be a token count ≥ 0, got " + cachedPrefix);
+      }
       depths = List.copyOf(depths);
       sessions = List.copyOf(sessions);
       if (sessions.stream().anyMatch(n -> n < 1 || n > 256)) {
@@ -90,7 +95,7 @@ public final class EndToEndBench {
    */
   public record Sessions(int sessions, int tokens, Spread aggregateDecodeTokensPerS, Spread perSequenceTokensPerS) {}
 
-  /** Everything one run measured ({@code budget} null unless asked for); serialises to the JSON shape documented in docs/benchmarks.md. */
+  /** Everything one run measured ({@code budget} and {@code cachedPrefix} null unless asked for); serialises to the JSON shape documented in docs/benchmarks.md. */
   public record Result(
       int threads,
       String kernels,
@@ -104,7 +109,8 @@ public final class EndToEndBench {
       Prefill prefill,
       List<Decode> decode,
       List<Sessions> sessions,
-      DecodeBudget.Budget budget) {}
+      DecodeBudget.Budget budget,
+      CachedPrefixTtft.Result cachedPrefix) {}
 
   /** Runs the benchmark, reporting progress lines to {@code log}. */
   public static Result run(Options options, Kernels kernels, Consumer<String> log) {
@@ -151,9 +157,11 @@ public final class EndToEndBench {
         log.accept("per-class budget of " + options.genTokens() + " decode steps at depth " + depth + "...");
         budget = DecodeBudget.measure(model, weights, options.kvType(), depth, options.genTokens(), stream);
       }
+      CachedPrefixTtft.Result cached = options.cachedPrefix() == 0 ? null
+          : CachedPrefixTtft.measure(options.model(), kernels, options.cachedPrefix(), options.reps(), log);
       return new Result(
           kernels.threads(), kernels.name(), kernels.precision(), Runtime.version().toString(), openS, ttft, Spread.of(prefillS).median(),
-          peakRssBytes(), stream, prefill, decodes, sessions, budget);
+          peakRssBytes(), stream, prefill, decodes, sessions, budget, cached);
     }
   }
 
