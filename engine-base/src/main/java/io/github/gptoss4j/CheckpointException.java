@@ -8,12 +8,21 @@ package io.github.gptoss4j;
 public final class CheckpointException extends GptOssException {
   private static final long serialVersionUID = 1L;
 
-  /** A problem described by {@code message}. */
+  /**
+   * A problem described by {@code message}.
+   *
+   * @param message what is wrong and where (file, tensor or field) and what was expected
+   */
   public CheckpointException(String message) {
     super(message);
   }
 
-  /** A problem described by {@code message}, caused by {@code cause} (usually an I/O error). */
+  /**
+   * A problem described by {@code message}, caused by {@code cause} (usually an I/O error).
+   *
+   * @param message what is wrong and where (file, tensor or field) and what was expected
+   * @param cause the underlying error, kept as {@link #getCause()}; may be null
+   */
   public CheckpointException(String message, Throwable cause) {
     super(message, cause);
   }

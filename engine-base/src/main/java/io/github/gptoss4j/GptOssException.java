@@ -11,12 +11,21 @@ import java.io.Serial;
 public class GptOssException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** An error described by {@code message}. */
+  /**
+   * An error described by {@code message}.
+   *
+   * @param message what failed, naming the file, tensor, field, option or token at fault
+   */
   public GptOssException(String message) {
     super(message);
   }
 
-  /** An error described by {@code message}, caused by {@code cause} (usually an I/O error). */
+  /**
+   * An error described by {@code message}, caused by {@code cause} (usually an I/O error).
+   *
+   * @param message what failed, naming the file, tensor, field, option or token at fault
+   * @param cause the underlying error, kept as {@link #getCause()}; may be null
+   */
   public GptOssException(String message, Throwable cause) {
     super(message, cause);
   }

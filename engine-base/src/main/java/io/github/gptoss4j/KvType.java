@@ -13,7 +13,11 @@ public enum KvType {
     this.bytes = bytes;
   }
 
-  /** Bytes per element. */
+  /**
+   * Bytes per element.
+   *
+   * @return the size of one cached value in bytes: 4 for {@link #F32}, 2 for {@link #BF16}
+   */
   public int bytes() {
     return bytes;
   }

@@ -50,6 +50,9 @@ public final class ChatSession implements AutoCloseable {
    * Generates the reply, calling {@code listener} with each event as it happens, on this thread; the last
    * event is {@link Done}. Built-in tool calls with a handler in the request are run and generation goes on.
    *
+   * @param request what to generate: new messages, options and limits; not null
+   * @param listener receives every event in order, on the calling thread; an exception it throws ends the
+   *     generation and propagates
    * @throws GenerationException if the request does not fit the context (before any work), a stop token id is
    *     outside the vocabulary, a tool handler fails, or this session is already generating
    */
@@ -104,6 +107,9 @@ public final class ChatSession implements AutoCloseable {
    * The reply's events as a lazy stream: each token is generated when the stream is pulled, on the pulling
    * thread. Consume it fully or close it (try-with-resources); closing early cancels the generation.
    *
+   * @param request what to generate; not null
+   * @return a sequential stream of the events, ending with {@link Done}; it holds the session until consumed or
+   *     closed
    * @throws GenerationException as {@link #generate(GenerationRequest, Consumer)}, validation errors at once
    */
   public Stream<GenerationEvent> stream(GenerationRequest request) {
@@ -133,6 +139,8 @@ public final class ChatSession implements AutoCloseable {
   /**
    * Generates the whole reply and returns it.
    *
+   * @param request what to generate; not null
+   * @return the reply: its messages, text, tool calls, stop reason and statistics
    * @throws GenerationException as {@link #generate(GenerationRequest, Consumer)}
    */
   public GenerationResult generate(GenerationRequest request) {
@@ -167,6 +175,9 @@ public final class ChatSession implements AutoCloseable {
    * are reproducible; without one each picks its own. Each choice is a whole generation of its own (tool
    * handlers included); the session's conversation continues with choice 0.
    *
+   * @param request what to generate; not null
+   * @param n the number of choices, from 1 to 128
+   * @return the {@code n} results, in choice order (index i is choice i)
    * @throws GenerationException as {@link #generate(GenerationRequest)}, or if {@code n} is outside [1, 128]
    */
   public List<GenerationResult> generate(GenerationRequest request, int n) {
@@ -224,7 +235,11 @@ public final class ChatSession implements AutoCloseable {
     }
   }
 
-  /** The conversation so far (without the system and developer messages rendered from requests). */
+  /**
+   * The conversation so far (without the system and developer messages rendered from requests).
+   *
+   * @return an immutable copy of the messages, oldest first; later turns do not change it
+   */
   public List<Message> conversation() {
     return List.copyOf(history);
   }
@@ -242,6 +257,7 @@ public final class ChatSession implements AutoCloseable {
    * file}, so that {@link GptOss#restoreSession} continues it exactly. An existing file is replaced whole or
    * not at all.
    *
+   * @param file where to write the session; its parent directory must exist
    * @throws GenerationException if the session is generating, or the file cannot be written (naming it)
    */
   public void save(Path file) {

@@ -24,16 +24,34 @@ public sealed interface GenerationEvent {
    */
   record MessageStart(Role role, String channel, String recipient) implements GenerationEvent {}
 
-  /** The message opened by the matching {@link MessageStart} ended. */
+  /**
+   * The message opened by the matching {@link MessageStart} ended.
+   *
+   * @param role its author's role, as in the {@link MessageStart}
+   * @param channel its channel, or null if it had none
+   * @param recipient its recipient (a tool), or null
+   */
   record MessageEnd(Role role, String channel, String recipient) implements GenerationEvent {}
 
-  /** Chain-of-thought text (the {@code analysis} channel); not meant for end users. */
+  /**
+   * Chain-of-thought text (the {@code analysis} channel); not meant for end users.
+   *
+   * @param text the new reasoning text, whole characters only
+   */
   record ReasoningDelta(String text) implements GenerationEvent {}
 
-  /** Answer text (the {@code final} channel, or a message without channel). */
+  /**
+   * Answer text (the {@code final} channel, or a message without channel).
+   *
+   * @param text the new answer text, whole characters only
+   */
   record FinalDelta(String text) implements GenerationEvent {}
 
-  /** Preamble text on the {@code commentary} channel, addressed to no tool (e.g. "Let me look that up."). */
+  /**
+   * Preamble text on the {@code commentary} channel, addressed to no tool (e.g. "Let me look that up.").
+   *
+   * @param text the new preamble text, whole characters only
+   */
   record CommentaryDelta(String text) implements GenerationEvent {}
 
   /**
@@ -50,6 +68,7 @@ public sealed interface GenerationEvent {
      * The arguments parsed as JSON (a fresh tree on each call). Under a {@link ToolChoice} the arguments of a
      * function call are always valid under its parameters schema.
      *
+     * @return the arguments as a JSON tree, owned by the caller
      * @throws GenerationException if the arguments are not one JSON value, naming the recipient and the error
      */
     public JsonNode parsedArguments() {
@@ -70,6 +89,11 @@ public sealed interface GenerationEvent {
    */
   record TokenEvent(int token, TokenLogprobs logprobs) implements GenerationEvent {}
 
-  /** The generation ended. */
+  /**
+   * The generation ended.
+   *
+   * @param stopReason why the generation ended
+   * @param stats token counts and timings of the generation
+   */
   record Done(StopReason stopReason, Stats stats) implements GenerationEvent {}
 }

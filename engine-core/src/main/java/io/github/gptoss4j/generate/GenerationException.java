@@ -11,7 +11,11 @@ import java.io.Serial;
 public class GenerationException extends GptOssException {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** An error described by {@code message}. */
+  /**
+   * An error described by {@code message}.
+   *
+   * @param message what is wrong, naming the option, token or argument at fault and what was expected
+   */
   public GenerationException(String message) {
     super(message);
   }

@@ -79,7 +79,11 @@ public final class GenerationRequest {
     this.constraint = StructuredReply.of(responseFormat, toolChoice, functionTools, replyChannel);
   }
 
-  /** A builder with the defaults listed on {@link Builder}. */
+  /**
+   * A builder with the defaults listed on {@link Builder}.
+   *
+   * @return a new, empty builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -88,6 +92,8 @@ public final class GenerationRequest {
    * A builder with this request's settings (instructions, tools and handlers, reasoning effort, limits, stop
    * conditions, sampling) and no messages: the next turn of the same conversation, e.g. a tool's result.
    * Keeping the settings keeps the rendered system and developer messages, so the session's cache is reused.
+   *
+   * @return a new builder carrying this request's settings (not its messages, conversation or tool choice)
    */
   public Builder followUp() {
     Builder b = new Builder();
@@ -110,62 +116,110 @@ public final class GenerationRequest {
     return b;
   }
 
-  /** Messages appended to the session's conversation before generating. */
+  /**
+   * Messages appended to the session's conversation before generating.
+   *
+   * @return an immutable list, possibly empty
+   */
   public List<Message> messages() {
     return messages;
   }
 
-  /** The conversation that replaces the session's, or null to continue the session's. */
+  /**
+   * The conversation that replaces the session's, or null to continue the session's.
+   *
+   * @return the replacing conversation, or null
+   */
   public Conversation conversation() {
     return conversation;
   }
 
-  /** How much the model reasons; null for Harmony's default (medium). */
+  /**
+   * How much the model reasons; null for Harmony's default (medium).
+   *
+   * @return the effort, or null
+   */
   public ReasoningEffort reasoningEffort() {
     return reasoningEffort;
   }
 
-  /** The developer's instructions, or null. */
+  /**
+   * The developer's instructions, or null.
+   *
+   * @return the instructions text, or null
+   */
   public String instructions() {
     return instructions;
   }
 
-  /** Function tools the model may call (rendered in the developer message). */
+  /**
+   * Function tools the model may call (rendered in the developer message).
+   *
+   * @return an immutable list in declaration order, possibly empty
+   */
   public List<ToolDescription> functionTools() {
     return functionTools;
   }
 
-  /** Handler of the built-in browser tool, or null when the browser is not offered. */
+  /**
+   * Handler of the built-in browser tool, or null when the browser is not offered.
+   *
+   * @return the browser handler, or null
+   */
   public ToolHandler browser() {
     return browser;
   }
 
-  /** Handler of the built-in python tool, or null when python is not offered. */
+  /**
+   * Handler of the built-in python tool, or null when python is not offered.
+   *
+   * @return the python handler, or null
+   */
   public ToolHandler python() {
     return python;
   }
 
-  /** Most tokens to generate; 0 means until the context is full. */
+  /**
+   * Most tokens to generate; 0 means until the context is full.
+   *
+   * @return the limit in tokens, or 0 for none
+   */
   public int maxTokens() {
     return maxTokens;
   }
 
-  /** Strings that end generation when the final text reaches them. */
+  /**
+   * Strings that end generation when the final text reaches them.
+   *
+   * @return an immutable list in the order added, possibly empty
+   */
   public List<String> stopStrings() {
     return stopStrings;
   }
 
-  /** Token ids that end generation besides Harmony's {@code <|return|>} and {@code <|call|>}. */
+  /**
+   * Token ids that end generation besides Harmony's {@code <|return|>} and {@code <|call|>}.
+   *
+   * @return a copy of the ids in the order added, possibly empty
+   */
   public int[] stopTokenIds() {
     return stopTokenIds.clone();
   }
 
-  /** How tokens are chosen. */
+  /**
+   * How tokens are chosen.
+   *
+   * @return the sampling options; never null (the defaults when none were set)
+   */
   public SamplingOptions sampling() {
     return sampling;
   }
 
-  /** Longest the call may take, or null for no limit. */
+  /**
+   * Longest the call may take, or null for no limit.
+   *
+   * @return the timeout, or null
+   */
   public Duration timeout() {
     return timeout;
   }
@@ -175,22 +229,36 @@ public final class GenerationRequest {
    * the prompt ends with {@code <|start|>assistant<|channel|>CHANNEL<|message|>}, so the model's first token
    * is already content of that channel (e.g. {@code final} to skip the reasoning, or to get readable text from
    * a model that does not write Harmony headers, such as one with random weights).
+   *
+   * @return {@code analysis}, {@code commentary}, {@code final}, or null
    */
   public String replyChannel() {
     return replyChannel;
   }
 
-  /** Bias added to the logits of tokens at every step, by token id (OpenAI's {@code logit_bias}). */
+  /**
+   * Bias added to the logits of tokens at every step, by token id (OpenAI's {@code logit_bias}).
+   *
+   * @return an immutable map from token id to the bias in logits, each in [-100, 100]; possibly empty
+   */
   public Map<Integer, Float> logitBias() {
     return logitBias;
   }
 
-  /** The format the final answer must have, or null for free text. */
+  /**
+   * The format the final answer must have, or null for free text.
+   *
+   * @return the response format, or null
+   */
   public ResponseFormat responseFormat() {
     return responseFormat;
   }
 
-  /** Which function tools the reply must call, or null when the reply's structure is not constrained. */
+  /**
+   * Which function tools the reply must call, or null when the reply's structure is not constrained.
+   *
+   * @return the tool choice, or null
+   */
   public ToolChoice toolChoice() {
     return toolChoice;
   }
@@ -203,6 +271,8 @@ public final class GenerationRequest {
   /**
    * The request's own logits processors, in the order they run: after the logit bias and the penalties, before
    * the sampler (see {@link LogitsProcessor}).
+   *
+   * @return an immutable list of the factories in the order added, possibly empty
    */
   public List<LogitsProcessor.Factory> logitsProcessors() {
     return logitsProcessors;
@@ -269,12 +339,22 @@ public final class GenerationRequest {
 
     private Builder() {}
 
-    /** Appends a user message to the conversation. */
+    /**
+     * Appends a user message to the conversation.
+     *
+     * @param text the user's message, not null
+     * @return this builder
+     */
     public Builder user(String text) {
       return message(Message.of(Role.USER, require(text, "user text")));
     }
 
-    /** Appends any message (e.g. one built with Harmony's {@link Message} API). */
+    /**
+     * Appends any message (e.g. one built with Harmony's {@link Message} API).
+     *
+     * @param message the message to append, not null
+     * @return this builder
+     */
     public Builder message(Message message) {
       messages.add(require(message, "message"));
       return this;
@@ -284,6 +364,9 @@ public final class GenerationRequest {
      * Appends a tool call the assistant made in an earlier turn (e.g. one a framework replays from its chat
      * history): a message from the assistant to {@code call.recipient()} on the commentary channel, with its
      * content type, as Harmony renders past calls. Its result follows with {@link #toolResult}.
+     *
+     * @param call the earlier call (recipient, arguments and content type), not null
+     * @return this builder
      */
     public Builder toolCall(GenerationEvent.ToolCall call) {
       require(call, "tool call");
@@ -296,6 +379,10 @@ public final class GenerationRequest {
     /**
      * Appends the result of a tool the model called: a message from the tool, addressed to the assistant on the
      * commentary channel, as Harmony renders tool output.
+     *
+     * @param call the call being answered; its recipient becomes the tool message's author
+     * @param output what the tool returned, as text (often JSON); not null
+     * @return this builder
      */
     public Builder toolResult(GenerationEvent.ToolCall call, String output) {
       require(call, "tool call");
@@ -306,19 +393,32 @@ public final class GenerationRequest {
      * Replaces the session's conversation with {@code conversation} (e.g. one read from Harmony JSON). When it
      * starts with a system message, that one is used and {@link #reasoningEffort} and the built-in tools must
      * not be set; likewise a developer message in it excludes {@link #instructions} and function tools.
+     *
+     * @param conversation the whole conversation to continue from, not null
+     * @return this builder
      */
     public Builder conversation(Conversation conversation) {
       this.conversation = require(conversation, "conversation");
       return this;
     }
 
-    /** See {@link GenerationRequest#reasoningEffort()}. */
+    /**
+     * See {@link GenerationRequest#reasoningEffort()}.
+     *
+     * @param value the reasoning effort, not null
+     * @return this builder
+     */
     public Builder reasoningEffort(ReasoningEffort value) {
       reasoningEffort = require(value, "reasoningEffort");
       return this;
     }
 
-    /** See {@link GenerationRequest#instructions()}. */
+    /**
+     * See {@link GenerationRequest#instructions()}.
+     *
+     * @param value the developer instructions, not null
+     * @return this builder
+     */
     public Builder instructions(String value) {
       instructions = require(value, "instructions");
       return this;
@@ -328,6 +428,9 @@ public final class GenerationRequest {
      * Offers a function tool {@code functions.NAME}; a call to it ends generation with {@link
      * StopReason#TOOL_CALL}.
      *
+     * @param name the function's name: letters, digits and {@code _}, not starting with a digit
+     * @param description what the function does, shown to the model; not null
+     * @return this builder
      * @param parametersJsonSchema the JSON schema of its argument object, or null for none
      * @throws GenerationException if the name is not an identifier, is offered twice, or the schema is not a
      *     JSON object
@@ -358,19 +461,35 @@ public final class GenerationRequest {
       return this;
     }
 
-    /** Offers the built-in browser tool; the session runs {@code handler} for each call and continues. */
+    /**
+     * Offers the built-in browser tool; the session runs {@code handler} for each call and continues.
+     *
+     * @param handler runs each browser call and returns its output, not null
+     * @return this builder
+     */
     public Builder browser(ToolHandler handler) {
       browser = require(handler, "browser handler");
       return this;
     }
 
-    /** Offers the built-in python tool; the session runs {@code handler} for each call and continues. */
+    /**
+     * Offers the built-in python tool; the session runs {@code handler} for each call and continues.
+     *
+     * @param handler runs each python call and returns its output, not null
+     * @return this builder
+     */
     public Builder python(ToolHandler handler) {
       python = require(handler, "python handler");
       return this;
     }
 
-    /** See {@link GenerationRequest#maxTokens()}; at least 1. */
+    /**
+     * See {@link GenerationRequest#maxTokens()}; at least 1.
+     *
+     * @param value the most tokens to generate, at least 1
+     * @return this builder
+     * @throws GenerationException if {@code value < 1}
+     */
     public Builder maxTokens(int value) {
       if (value < 1) {
         throw new GenerationException("maxTokens must be >= 1, got " + value);
@@ -379,7 +498,13 @@ public final class GenerationRequest {
       return this;
     }
 
-    /** Adds a stop string (not empty); see {@link StopReason#STOP_STRING}. */
+    /**
+     * Adds a stop string (not empty); see {@link StopReason#STOP_STRING}.
+     *
+     * @param value the stop string, neither null nor empty
+     * @return this builder
+     * @throws GenerationException if {@code value} is null or empty
+     */
     public Builder stopString(String value) {
       if (value == null || value.isEmpty()) {
         throw new GenerationException("stop string must not be " + (value == null ? "null" : "empty"));
@@ -388,7 +513,13 @@ public final class GenerationRequest {
       return this;
     }
 
-    /** Adds a token id that ends generation (checked against the vocabulary when generating). */
+    /**
+     * Adds a token id that ends generation (checked against the vocabulary when generating).
+     *
+     * @param id the token id, not negative
+     * @return this builder
+     * @throws GenerationException if {@code id} is negative
+     */
     public Builder stopTokenId(int id) {
       if (id < 0) {
         throw new GenerationException("stop token id must be >= 0, got " + id);
@@ -402,6 +533,9 @@ public final class GenerationRequest {
      * a second call for the same token replaces the first. The id is checked against the vocabulary when
      * generating.
      *
+     * @param id the token id, not negative
+     * @param bias the value added to the logit, in [-100, 100]; -100 all but bans the token
+     * @return this builder
      * @throws GenerationException if {@code id} is negative or {@code bias} is outside [-100, 100]
      */
     public Builder logitBias(int id, double bias) {
@@ -419,6 +553,9 @@ public final class GenerationRequest {
      * The final answer must be JSON of this format: decoding is constrained (after the other processors) so it
      * always parses and validates, and closes within {@link #maxTokens}; reasoning stays unconstrained. See
      * docs/structured-output.md.
+     *
+     * @param format the required format, not null
+     * @return this builder
      */
     public Builder responseFormat(ResponseFormat format) {
       responseFormat = require(format, "responseFormat");
@@ -430,25 +567,44 @@ public final class GenerationRequest {
      * ToolChoice#function(String)}, {@link ToolChoice#none()} or {@link ToolChoice#auto()}. Any of them
      * constrains the reply's structure: calls address declared functions only, with arguments valid under their
      * parameters schemas. Not kept by {@link GenerationRequest#followUp()}.
+     *
+     * @param choice the tool choice, not null
+     * @return this builder
      */
     public Builder toolChoice(ToolChoice choice) {
       toolChoice = require(choice, "toolChoice");
       return this;
     }
 
-    /** Appends a logits processor to the request's chain (see {@link GenerationRequest#logitsProcessors()}). */
+    /**
+     * Appends a logits processor to the request's chain (see {@link GenerationRequest#logitsProcessors()}).
+     *
+     * @param factory makes the processor of each generation, not null
+     * @return this builder
+     */
     public Builder logitsProcessor(LogitsProcessor.Factory factory) {
       logitsProcessors.add(require(factory, "logits processor"));
       return this;
     }
 
-    /** See {@link GenerationRequest#sampling()}. */
+    /**
+     * See {@link GenerationRequest#sampling()}.
+     *
+     * @param value the sampling options, not null
+     * @return this builder
+     */
     public Builder sampling(SamplingOptions value) {
       sampling = require(value, "sampling");
       return this;
     }
 
-    /** See {@link GenerationRequest#timeout()}; positive. */
+    /**
+     * See {@link GenerationRequest#timeout()}; positive.
+     *
+     * @param value the time limit, positive
+     * @return this builder
+     * @throws GenerationException if {@code value} is null, zero or negative
+     */
     public Builder timeout(Duration value) {
       require(value, "timeout");
       if (value.isNegative() || value.isZero()) {
@@ -461,6 +617,8 @@ public final class GenerationRequest {
     /**
      * See {@link GenerationRequest#replyChannel()}.
      *
+     * @param channel {@code analysis}, {@code commentary} or {@code final}
+     * @return this builder
      * @throws GenerationException unless {@code channel} is {@code analysis}, {@code commentary} or {@code final}
      */
     public Builder replyChannel(String channel) {
@@ -475,6 +633,7 @@ public final class GenerationRequest {
     /**
      * The request.
      *
+     * @return a new immutable request; the builder can be reused
      * @throws GenerationException if the conversation's own system or
      *     developer message conflicts with an option
      */

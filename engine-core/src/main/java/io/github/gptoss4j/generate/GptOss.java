@@ -69,7 +69,12 @@ public final class GptOss implements AutoCloseable {
     this.resources = resources;
   }
 
-  /** Loads the model in {@code dir} with {@link ModelOptions#defaults()}; see {@link #load(Path, ModelOptions)}. */
+  /**
+   * Loads the model in {@code dir} with {@link ModelOptions#defaults()}; see {@link #load(Path, ModelOptions)}.
+   *
+   * @param dir the model directory, not null
+   * @return the loaded model; close it to unmap the weights
+   */
   public static GptOss load(Path dir) {
     return load(dir, ModelOptions.defaults());
   }
@@ -79,6 +84,9 @@ public final class GptOss implements AutoCloseable {
    * memory-mapped, not copied) and its tokenizer ({@code tokenizer.json} if present, else the embedded
    * o200k_harmony).
    *
+   * @param dir the model directory, not null
+   * @param options how to run the model (threads, precision, KV cache, limits), not null
+   * @return the loaded model; close it to unmap the weights
    * @throws io.github.gptoss4j.CheckpointException if the directory holds no valid checkpoint
    * @throws GenerationException if the tokenizer does not fit the model's vocabulary
    */
@@ -220,7 +228,11 @@ public final class GptOss implements AutoCloseable {
     }
   }
 
-  /** A new conversation with its own KV cache. Close it to free that memory. */
+  /**
+   * A new conversation with its own KV cache. Close it to free that memory.
+   *
+   * @return a new, empty session bound to this model
+   */
   public ChatSession newSession() {
     return new ChatSession(this, decoders.get());
   }
@@ -229,6 +241,8 @@ public final class GptOss implements AutoCloseable {
    * A session continuing one saved by {@link ChatSession#save}: its conversation, and its KV cache, so the
    * next turn prefills only its new tokens ({@link Stats#cachedTokens()} shows them).
    *
+   * @param file a file written by {@link ChatSession#save(Path)} with this model and these KV options
+   * @return a new session holding the saved conversation and cache
    * @throws GenerationException naming the file if it is not a saved session, was saved from another model or
    *     KV options, is truncated or corrupt
    */
@@ -243,7 +257,11 @@ public final class GptOss implements AutoCloseable {
     }
   }
 
-  /** The Harmony encoding (and through it the tokenizer) prompts are rendered with. */
+  /**
+   * The Harmony encoding (and through it the tokenizer) prompts are rendered with.
+   *
+   * @return the encoding, shared by every session of this model
+   */
   public HarmonyEncoding harmony() {
     return harmony;
   }
@@ -251,6 +269,8 @@ public final class GptOss implements AutoCloseable {
   /**
    * Most tokens (prompt plus reply) one session can hold: the smallest of the model's context, {@link
    * ModelOptions#maxContext()} and what {@link ModelOptions#kvBudgetBytes()} holds.
+   *
+   * @return the session capacity in tokens, at least 1
    */
   public int contextLimit() {
     return contextLimit;

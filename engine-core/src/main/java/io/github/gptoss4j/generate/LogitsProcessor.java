@@ -39,6 +39,7 @@ public interface LogitsProcessor {
     /**
      * A processor for one generation.
      *
+     * @return a new processor, used for this generation only; not null
      * @param harmony the model's Harmony encoding and, through it, its tokenizer
      */
     LogitsProcessor create(HarmonyEncoding harmony);

@@ -75,12 +75,18 @@ public record ModelOptions(
   /**
    * Default kernels, an f32 KV cache, no memory budget, the model's full context, exact precision, batches of
    * {@value #DEFAULT_BATCH_SIZE}, a 1 GiB prefix cache.
+   *
+   * @return the default options
    */
   public static ModelOptions defaults() {
     return builder().build();
   }
 
-  /** A builder holding {@link #defaults()}. */
+  /**
+   * A builder holding {@link #defaults()}.
+   *
+   * @return a new builder; change what differs from the defaults, then {@link Builder#build()}
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -97,43 +103,80 @@ public record ModelOptions(
 
     private Builder() {}
 
-    /** See {@link ModelOptions#threads()}. */
+    /**
+     * See {@link ModelOptions#threads()}.
+     *
+     * @param value kernel threads, 0 for the shared default kernels; checked by {@link #build()} (not negative)
+     * @return this builder
+     */
     public Builder threads(int value) {
       threads = value;
       return this;
     }
 
-    /** See {@link ModelOptions#kvType()}. */
+    /**
+     * See {@link ModelOptions#kvType()}.
+     *
+     * @param value the KV cache's element type, not null (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder kvType(KvType value) {
       kvType = value;
       return this;
     }
 
-    /** See {@link ModelOptions#kvBudgetBytes()}. */
+    /**
+     * See {@link ModelOptions#kvBudgetBytes()}.
+     *
+     * @param value the per-session KV budget in bytes, positive (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder kvBudgetBytes(long value) {
       kvBudgetBytes = value;
       return this;
     }
 
-    /** See {@link ModelOptions#maxContext()}. */
+    /**
+     * See {@link ModelOptions#maxContext()}.
+     *
+     * @param value the most tokens per session, 0 for the model's own limit; not negative (checked by {@link
+     *     #build()})
+     * @return this builder
+     */
     public Builder maxContext(int value) {
       maxContext = value;
       return this;
     }
 
-    /** See {@link ModelOptions#precision()}. */
+    /**
+     * See {@link ModelOptions#precision()}.
+     *
+     * @param value the matmul precision, not null (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder precision(Precision value) {
       precision = value;
       return this;
     }
 
-    /** See {@link ModelOptions#batchSize()}. */
+    /**
+     * See {@link ModelOptions#batchSize()}.
+     *
+     * @param value sessions per forward pass, in [1, {@value ModelOptions#MAX_BATCH_SIZE}], 1 for no batching
+     *     (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder batchSize(int value) {
       batchSize = value;
       return this;
     }
 
-    /** See {@link ModelOptions#prefixCacheBytes()}. */
+    /**
+     * See {@link ModelOptions#prefixCacheBytes()}.
+     *
+     * @param value the prefix cache's size in bytes, 0 to turn it off; not negative (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder prefixCacheBytes(long value) {
       prefixCacheBytes = value;
       return this;
@@ -142,6 +185,7 @@ public record ModelOptions(
     /**
      * The options collected so far.
      *
+     * @return new validated options; the builder can be reused
      * @throws GenerationException naming the first option out of range
      */
     public ModelOptions build() {

@@ -28,7 +28,11 @@ public record ResponseFormat(String name, String description, JsonSchema schema)
     }
   }
 
-  /** Any JSON object. */
+  /**
+   * Any JSON object.
+   *
+   * @return a format named {@code json_object} whose schema accepts any JSON object
+   */
   public static ResponseFormat json() {
     return new ResponseFormat("json_object", null, JsonSchema.anyObject());
   }
@@ -37,6 +41,8 @@ public record ResponseFormat(String name, String description, JsonSchema schema)
    * JSON valid under {@code schemaJson}, a JSON Schema in the subset {@link JsonSchema} lists, named {@code
    * response}.
    *
+   * @param schemaJson the JSON Schema text, not null
+   * @return a format named {@code response} with the compiled schema and no description
    * @throws io.github.gptoss4j.structured.SchemaException if the schema is not JSON or uses an unsupported
    *     keyword (the message names it and its JSON pointer)
    */
@@ -47,13 +53,21 @@ public record ResponseFormat(String name, String description, JsonSchema schema)
   /**
    * As {@link #jsonSchema(String)}, under the name {@code name} (OpenAI's {@code json_schema.name}).
    *
+   * @param name the format's name, not blank
+   * @param schemaJson the JSON Schema text, not null
+   * @return a format with the compiled schema and no description
    * @throws io.github.gptoss4j.structured.SchemaException as {@link #jsonSchema(String)}
    */
   public static ResponseFormat jsonSchema(String name, String schemaJson) {
     return new ResponseFormat(name, null, JsonSchema.parse(schemaJson));
   }
 
-  /** A copy with {@code description} shown to the model (e.g. OpenAI's {@code json_schema.description}). */
+  /**
+   * A copy with {@code description} shown to the model (e.g. OpenAI's {@code json_schema.description}).
+   *
+   * @param description the description, or null for none
+   * @return a new format; this one is unchanged
+   */
   public ResponseFormat withDescription(String description) {
     return new ResponseFormat(name, description, schema);
   }

@@ -80,17 +80,29 @@ public record SamplingOptions(
     check(logprobs >= 0 && logprobs <= MAX_LOGPROBS, "logprobs", "in [0, " + MAX_LOGPROBS + "]", logprobs);
   }
 
-  /** Always the most likely token (after penalties, which are off here); no randomness. */
+  /**
+   * Always the most likely token (after penalties, which are off here); no randomness.
+   *
+   * @return temperature 0 with every filter and penalty off
+   */
   public static SamplingOptions greedy() {
     return builder().temperature(0).build();
   }
 
-  /** A builder holding the defaults listed on {@link Builder}. */
+  /**
+   * A builder holding the defaults listed on {@link Builder}.
+   *
+   * @return a new builder holding the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from these options, to change a few. */
+  /**
+   * A builder starting from these options, to change a few.
+   *
+   * @return a new builder holding these options
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.temperature = temperature;
@@ -136,67 +148,124 @@ public record SamplingOptions(
 
     private Builder() {}
 
-    /** See {@link SamplingOptions#temperature()}. */
+    /**
+     * See {@link SamplingOptions#temperature()}.
+     *
+     * @param value the temperature; finite and not negative, 0 for greedy (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder temperature(double value) {
       temperature = value;
       return this;
     }
 
-    /** See {@link SamplingOptions#topK()}. */
+    /**
+     * See {@link SamplingOptions#topK()}.
+     *
+     * @param value how many most likely tokens to keep, 0 for off; not negative (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder topK(int value) {
       topK = value;
       return this;
     }
 
-    /** See {@link SamplingOptions#topP()}. */
+    /**
+     * See {@link SamplingOptions#topP()}.
+     *
+     * @param value the nucleus mass, in (0, 1], 1 for off (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder topP(double value) {
       topP = value;
       return this;
     }
 
-    /** See {@link SamplingOptions#minP()}. */
+    /**
+     * See {@link SamplingOptions#minP()}.
+     *
+     * @param value the minimum probability relative to the most likely token, in [0, 1), 0 for off (checked by
+     *     {@link #build()})
+     * @return this builder
+     */
     public Builder minP(double value) {
       minP = value;
       return this;
     }
 
-    /** See {@link SamplingOptions#repetitionPenalty()}. */
+    /**
+     * See {@link SamplingOptions#repetitionPenalty()}.
+     *
+     * @param value the repetition penalty, positive and finite, 1 for off (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder repetitionPenalty(double value) {
       repetitionPenalty = value;
       return this;
     }
 
-    /** See {@link SamplingOptions#presencePenalty()}. */
+    /**
+     * See {@link SamplingOptions#presencePenalty()}.
+     *
+     * @param value the presence penalty, in [-2, 2], 0 for off (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder presencePenalty(double value) {
       presencePenalty = value;
       return this;
     }
 
-    /** See {@link SamplingOptions#frequencyPenalty()}. */
+    /**
+     * See {@link SamplingOptions#frequencyPenalty()}.
+     *
+     * @param value the frequency penalty, in [-2, 2], 0 for off (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder frequencyPenalty(double value) {
       frequencyPenalty = value;
       return this;
     }
 
-    /** See {@link SamplingOptions#penaltyWindow()}. */
+    /**
+     * See {@link SamplingOptions#penaltyWindow()}.
+     *
+     * @param value how many recent tokens the penalties see, in [1, {@value SamplingOptions#MAX_PENALTY_WINDOW}]
+     *     (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder penaltyWindow(int value) {
       penaltyWindow = value;
       return this;
     }
 
-    /** Fixes the seed; see {@link SamplingOptions#seed()}. */
+    /**
+     * Fixes the seed; see {@link SamplingOptions#seed()}.
+     *
+     * @param value any long; the same seed and options give the same tokens
+     * @return this builder
+     */
     public Builder seed(long value) {
       seed = OptionalLong.of(value);
       return this;
     }
 
-    /** Lets each sampler pick its own seed; see {@link SamplingOptions#seed()}. */
+    /**
+     * Lets each sampler pick its own seed; see {@link SamplingOptions#seed()}.
+     *
+     * @return this builder
+     */
     public Builder randomSeed() {
       seed = OptionalLong.empty();
       return this;
     }
 
-    /** See {@link SamplingOptions#logprobs()}. */
+    /**
+     * See {@link SamplingOptions#logprobs()}.
+     *
+     * @param value how many alternatives to report per token, in [0, {@value SamplingOptions#MAX_LOGPROBS}], 0 for
+     *     none (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder logprobs(int value) {
       logprobs = value;
       return this;
@@ -205,6 +274,7 @@ public record SamplingOptions(
     /**
      * The options collected so far.
      *
+     * @return new validated options; the builder can be reused
      * @throws GenerationException naming the first option out of its range
      */
     public SamplingOptions build() {

@@ -34,6 +34,12 @@ public record TokenLogprobs(int token, double logprob, List<Alternative> top) {
    * Computes the log-probabilities of {@code token} and of the {@code topN} most likely tokens for logits
    * {@code logits[off, off + vocab)}, which are not modified.
    *
+   * @param logits the array holding the logits
+   * @param off index in {@code logits} of token 0's logit
+   * @param vocab the vocabulary size: how many logits the slice holds
+   * @param token the generated token's id, in {@code [0, vocab)}
+   * @param topN how many most likely alternatives to list, in [0, 20]
+   * @return the token's log-probability and its {@code topN} alternatives
    * @throws GenerationException if the slice is outside the array, a logit is NaN or +Infinity, every logit is
    *     -Infinity, {@code token} is outside {@code [0, vocab)} or {@code topN} outside {@code [0, 20]}
    */

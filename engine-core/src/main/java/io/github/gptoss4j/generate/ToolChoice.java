@@ -7,17 +7,29 @@ package io.github.gptoss4j.generate;
  */
 public sealed interface ToolChoice {
 
-  /** The model answers or calls any declared function; calls are constrained as above. */
+  /**
+   * The model answers or calls any declared function; calls are constrained as above.
+   *
+   * @return the shared {@code auto} choice
+   */
   static ToolChoice auto() {
     return Auto.INSTANCE;
   }
 
-  /** The reply must be a call of one of the declared functions (after optional reasoning). */
+  /**
+   * The reply must be a call of one of the declared functions (after optional reasoning).
+   *
+   * @return the shared {@code required} choice
+   */
   static ToolChoice required() {
     return Required.INSTANCE;
   }
 
-  /** The reply must answer, calling no function. */
+  /**
+   * The reply must answer, calling no function.
+   *
+   * @return the shared {@code none} choice
+   */
   static ToolChoice none() {
     return None.INSTANCE;
   }
@@ -25,6 +37,8 @@ public sealed interface ToolChoice {
   /**
    * The reply must be a call of the declared function {@code name}.
    *
+   * @param name the function's name, as given to {@link GenerationRequest.Builder#functionTool}
+   * @return a choice forcing a call of that function
    * @throws GenerationException if name is null (that it is declared is checked when the request is built)
    */
   static ToolChoice function(String name) {

@@ -35,7 +35,11 @@ public final class ConstrainedReply implements LogitsProcessor.Factory {
     this.routes = List.copyOf(b.routes);
   }
 
-  /** A builder: reasoning allowed, no routes yet. */
+  /**
+   * A builder: reasoning allowed, no routes yet.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -63,6 +67,9 @@ public final class ConstrainedReply implements LogitsProcessor.Factory {
   /**
    * The header tokens that open a JSON final answer, {@code <|channel|>final <|constrain|>json<|message|>}: the
    * reply opening to prefill when the answer must be JSON and the reasoning is skipped.
+   *
+   * @param tokenizer the model's tokenizer
+   * @return the opening's token ids, a new array
    */
   public static int[] finalJsonOpening(Tokenizer tokenizer) {
     return Route.answer(tokenizer, JsonSchema.anyValue()).header();
@@ -75,19 +82,34 @@ public final class ConstrainedReply implements LogitsProcessor.Factory {
 
     private Builder() {}
 
-    /** Whether one unconstrained {@code analysis} message may come first (default true). */
+    /**
+     * Whether one unconstrained {@code analysis} message may come first (default true).
+     *
+     * @param allowed true to allow one reasoning message before the answer or call, false to forbid it
+     * @return this builder
+     */
     public Builder reasoning(boolean allowed) {
       reasoning = allowed;
       return this;
     }
 
-    /** Allows a final answer that is JSON valid under {@code schema}. */
+    /**
+     * Allows a final answer that is JSON valid under {@code schema}.
+     *
+     * @param schema the schema the answer must be valid under, not null
+     * @return this builder
+     * @throws SchemaException if {@code schema} is null
+     */
     public Builder finalJson(JsonSchema schema) {
       routes.add(new RouteSpec(Kind.FINAL, null, require(schema, "final answer schema")));
       return this;
     }
 
-    /** Allows a final answer of free text. */
+    /**
+     * Allows a final answer of free text.
+     *
+     * @return this builder
+     */
     public Builder finalText() {
       routes.add(new RouteSpec(Kind.FINAL, null, null));
       return this;
@@ -96,6 +118,9 @@ public final class ConstrainedReply implements LogitsProcessor.Factory {
     /**
      * Allows a call of {@code functions.NAME} whose arguments are JSON valid under {@code arguments}.
      *
+     * @param name the function's name: letters, digits and {@code _}, not starting with a digit
+     * @param arguments the schema its arguments must be valid under, not null
+     * @return this builder
      * @throws SchemaException if the name is not an identifier
      */
     public Builder function(String name, JsonSchema arguments) {
@@ -110,6 +135,7 @@ public final class ConstrainedReply implements LogitsProcessor.Factory {
     /**
      * The reply shape.
      *
+     * @return the immutable reply shape, usable as a {@link LogitsProcessor.Factory}
      * @throws SchemaException if no final answer or call is allowed
      */
     public ConstrainedReply build() {

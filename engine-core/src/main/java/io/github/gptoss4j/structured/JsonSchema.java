@@ -30,6 +30,8 @@ public final class JsonSchema {
   /**
    * Compiles {@code schemaJson}.
    *
+   * @param schemaJson the schema as JSON text, not null
+   * @return the compiled schema
    * @throws SchemaException if it is not JSON, not a schema, or uses an unsupported keyword (the message names
    *     it and its JSON pointer)
    */
@@ -52,6 +54,8 @@ public final class JsonSchema {
   /**
    * Compiles a parsed schema (copied).
    *
+   * @param schema the schema as a JSON tree, not null; later changes to it are not seen
+   * @return the compiled schema
    * @throws SchemaException as {@link #parse}
    */
   public static JsonSchema of(JsonNode schema) {
@@ -61,17 +65,29 @@ public final class JsonSchema {
     return new JsonSchema(schema);
   }
 
-  /** Any JSON value (the schema {@code true}). */
+  /**
+   * Any JSON value (the schema {@code true}).
+   *
+   * @return a schema every JSON value is valid under
+   */
   public static JsonSchema anyValue() {
     return new JsonSchema(JSON.getNodeFactory().booleanNode(true));
   }
 
-  /** Any JSON object (OpenAI's {@code json_object} response format). */
+  /**
+   * Any JSON object (OpenAI's {@code json_object} response format).
+   *
+   * @return a schema accepting any JSON object and nothing else
+   */
   public static JsonSchema anyObject() {
     return new JsonSchema(JSON.createObjectNode().put("type", "object"));
   }
 
-  /** The schema as given (a copy). */
+  /**
+   * The schema as given (a copy).
+   *
+   * @return a deep copy of the schema's JSON, which the caller may change
+   */
   public JsonNode schema() {
     return schema.deepCopy();
   }

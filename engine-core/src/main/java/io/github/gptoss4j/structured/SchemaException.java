@@ -11,7 +11,11 @@ import java.io.Serial;
 public final class SchemaException extends GenerationException {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** An error described by {@code message}. */
+  /**
+   * An error described by {@code message}.
+   *
+   * @param message what is wrong, naming the keyword and its JSON pointer where there is one
+   */
   public SchemaException(String message) {
     super(message);
   }

@@ -6,7 +6,11 @@ import io.github.gptoss4j.GptOssException;
 public final class KernelException extends GptOssException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception whose message names what was wrong and what was expected. */
+  /**
+   * Creates an exception whose message names what was wrong and what was expected.
+   *
+   * @param message what was wrong (kernel, shape, offset or setting) and what was expected
+   */
   public KernelException(String message) {
     super(message);
   }

@@ -27,7 +27,11 @@ public final class KernelProvider {
     static final Kernels INSTANCE = create(IMPL, chosenThreads(), Precision.EXACT);
   }
 
-  /** The shared default kernels, created on first use and kept for the life of the JVM. */
+  /**
+   * The shared default kernels, created on first use and kept for the life of the JVM.
+   *
+   * @return the default kernels; never close them
+   */
   public static Kernels get() {
     return Default.INSTANCE;
   }
@@ -36,6 +40,8 @@ public final class KernelProvider {
    * New kernels of the implementation {@link #get()} uses (forced by {@code gptoss.kernels}, else the best
    * available) with their own pool of {@code threads} threads; close them when done.
    *
+   * @param threads size of the new thread pool, at least 1
+   * @return new kernels with {@link Precision#EXACT} matmuls, owned by the caller
    * @throws KernelException if {@code threads < 1}
    */
   public static Kernels create(int threads) {
@@ -45,6 +51,9 @@ public final class KernelProvider {
   /**
    * Like {@link #create(int)}, computing matmuls with the given {@link Precision}.
    *
+   * @param threads size of the new thread pool, at least 1
+   * @param precision how matmuls treat activations, not null
+   * @return new kernels, owned by the caller
    * @throws KernelException if {@code threads < 1}
    */
   public static Kernels create(int threads, Precision precision) {
@@ -54,6 +63,9 @@ public final class KernelProvider {
   /**
    * New kernels with their own thread pool (close them when done).
    *
+   * @param impl the implementation to use, not null
+   * @param threads size of the new thread pool, at least 1
+   * @return new kernels with {@link Precision#EXACT} matmuls, owned by the caller
    * @throws KernelException if {@code threads < 1}, or VECTOR is asked for but the Vector API is unavailable
    */
   public static Kernels create(Impl impl, int threads) {
@@ -63,6 +75,10 @@ public final class KernelProvider {
   /**
    * New kernels with their own thread pool and the given matmul {@link Precision} (close them when done).
    *
+   * @param impl the implementation to use, not null
+   * @param threads size of the new thread pool, at least 1
+   * @param precision how matmuls treat activations, not null
+   * @return new kernels, owned by the caller
    * @throws KernelException if {@code threads < 1} or {@code precision} is null, or VECTOR is asked for but the
    *     Vector API is unavailable
    */

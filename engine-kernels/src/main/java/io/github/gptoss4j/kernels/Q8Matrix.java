@@ -11,11 +11,22 @@ import java.lang.foreign.ValueLayout;
  * one little-endian f32 scale per block ({@code scales}: {@code [rows, cols/32]}); element = quant · scale.
  * The fast path ({@link Precision#INT8}) repacks bf16 matrices into this at load: 1.125 bytes per weight
  * instead of 2.
+ *
+ * @param quants the signed 8-bit values, exactly {@code rows * cols} bytes
+ * @param scales the f32 block scales, exactly {@code 4 * rows * cols / 32} bytes
+ * @param rows output dimension, positive
+ * @param cols input dimension, a positive multiple of {@link #BLOCK}
  */
 public record Q8Matrix(MemorySegment quants, MemorySegment scales, int rows, int cols) implements WeightMatrix {
   /** Values per block. */
   public static final int BLOCK = 32;
 
+  /**
+   * Checks the shape against the segments' sizes.
+   *
+   * @throws KernelException if {@code cols} is not a multiple of 32, a dimension is not positive, or a
+   *     segment's size does not fit the shape
+   */
   public Q8Matrix {
     if (cols % BLOCK != 0) {
       throw new KernelException("Q8 matrix: cols " + cols + " is not a multiple of 32");
@@ -34,6 +45,9 @@ public record Q8Matrix(MemorySegment quants, MemorySegment scales, int rows, int
    * v / scale rounded to nearest even (so |quant| ≤ 127). A block of zeros gets scale 0. Source rows are read
    * one at a time; the source itself is left as it is.
    *
+   * @param source the matrix to quantise, any {@link WeightMatrix} with {@code cols} a multiple of 32
+   * @param arena where the new quants and scales are allocated; they live as long as it does
+   * @return the quantised matrix, of the same shape as {@code source}
    * @throws KernelException if the column count is not a multiple of 32 or a value is not finite
    */
   public static Q8Matrix quantize(WeightMatrix source, Arena arena) {

@@ -22,6 +22,8 @@ public final class Rope {
   private record Table(float[] cos, float[] sin, int positions) {}
 
   /**
+   * Precomputes the inverse frequencies for one head size and YaRN setting; the cos/sin table is built lazily.
+   *
    * @param headDim size of one head (even)
    * @param theta RoPE base ({@code rope_theta})
    * @param factor YaRN scaling factor; ≤ 1 means plain RoPE
@@ -69,7 +71,11 @@ public final class Rope {
     }
   }
 
-  /** Head size this instance rotates. */
+  /**
+   * Head size this instance rotates.
+   *
+   * @return the head size given to the constructor (even)
+   */
   public int headDim() {
     return headDim;
   }
@@ -77,6 +83,11 @@ public final class Rope {
   /**
    * Rotates {@code nHeads} consecutive heads of {@code x} starting at {@code off}, all at {@code position},
    * in place.
+   *
+   * @param x the vectors, rotated in place
+   * @param off index in {@code x} of the first head's first element
+   * @param nHeads how many heads of {@link #headDim()} elements follow one another from {@code off}
+   * @param position the token position, from 0 to {@link #MAX_POSITIONS} − 1
    */
   public void apply(float[] x, int off, int nHeads, int position) {
     MatrixChecks.range("RoPE input", x, off, (long) nHeads * headDim);
@@ -98,6 +109,12 @@ public final class Rope {
   /**
    * Rotates a block of {@code tokens} vectors of {@code nHeads} heads each (stored row after row from
    * {@code off}), token {@code t} at position {@code pos0 + t}.
+   *
+   * @param x the vectors, rotated in place
+   * @param off index in {@code x} of the first token's first element
+   * @param tokens number of token vectors, each {@code nHeads · headDim()} elements, one after another
+   * @param nHeads heads per token vector
+   * @param pos0 position of the first token; {@code pos0 + tokens} must not exceed {@link #MAX_POSITIONS}
    */
   public void applyBlock(float[] x, int off, int tokens, int nHeads, int pos0) {
     for (int t = 0; t < tokens; t++) {

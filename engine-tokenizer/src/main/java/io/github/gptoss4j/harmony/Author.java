@@ -16,7 +16,12 @@ public record Author(Role role, String name) {
     Objects.requireNonNull(role, "role");
   }
 
-  /** An author with a role and no name. */
+  /**
+   * An author with a role and no name.
+   *
+   * @param role the author's role, not null
+   * @return an author with that role and a null name
+   */
   public static Author of(Role role) {
     return new Author(role, null);
   }

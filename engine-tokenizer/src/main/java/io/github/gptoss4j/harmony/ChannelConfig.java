@@ -15,7 +15,12 @@ public record ChannelConfig(List<String> validChannels, boolean channelRequired)
     validChannels = List.copyOf(validChannels);
   }
 
-  /** The given channels, all required (harmony's {@code ChannelConfig.require_channels}). */
+  /**
+   * The given channels, all required (harmony's {@code ChannelConfig.require_channels}).
+   *
+   * @param channels channel names such as {@code analysis}, {@code commentary}, {@code final}; copied
+   * @return a config listing those channels, with a channel required on every assistant message
+   */
   public static ChannelConfig requireChannels(List<String> channels) {
     return new ChannelConfig(channels, true);
   }

@@ -18,22 +18,41 @@ public record DeveloperContent(String instructions, SortedMap<String, ToolNamesp
     tools = ToolNamespaceConfig.sortedCopy(tools);
   }
 
-  /** No instructions and no tools (harmony's {@code DeveloperContent.new()}). */
+  /**
+   * No instructions and no tools (harmony's {@code DeveloperContent.new()}).
+   *
+   * @return a new, empty developer content
+   */
   public static DeveloperContent empty() {
     return new DeveloperContent(null, null);
   }
 
-  /** A copy with {@code instructions} replaced (null removes it). */
+  /**
+   * A copy with {@code instructions} replaced (null removes it).
+   *
+   * @param value the developer instructions, or null for none
+   * @return a new content; this one is unchanged
+   */
   public DeveloperContent withInstructions(String value) {
     return new DeveloperContent(value, tools);
   }
 
-  /** Adds (or replaces, by name) a tool namespace. */
+  /**
+   * Adds (or replaces, by name) a tool namespace.
+   *
+   * @param namespace the namespace to add; one with the same name is replaced
+   * @return a new content; this one is unchanged
+   */
   public DeveloperContent withTools(ToolNamespaceConfig namespace) {
     return new DeveloperContent(instructions, ToolNamespaceConfig.adding(tools, namespace));
   }
 
-  /** Sets the {@code functions} namespace to these tools. */
+  /**
+   * Sets the {@code functions} namespace to these tools.
+   *
+   * @param functions the function tools, in the order they are rendered; copied
+   * @return a new content; this one is unchanged
+   */
   public DeveloperContent withFunctionTools(List<ToolDescription> functions) {
     return withTools(new ToolNamespaceConfig(HarmonyRenderer.FUNCTIONS_NAMESPACE, null, functions));
   }

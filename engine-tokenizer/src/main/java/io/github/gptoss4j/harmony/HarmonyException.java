@@ -8,12 +8,21 @@ import io.github.gptoss4j.GptOssException;
  */
 public final class HarmonyException extends GptOssException {
 
-  /** Creates an exception with a message that names the offending field or token. */
+  /**
+   * Creates an exception with a message that names the offending field or token.
+   *
+   * @param message what is wrong, naming the offending field, token or header text
+   */
   public HarmonyException(String message) {
     super(message);
   }
 
-  /** Creates an exception that wraps the lower-level failure it explains. */
+  /**
+   * Creates an exception that wraps the lower-level failure it explains.
+   *
+   * @param message what is wrong, naming the offending field, token or header text
+   * @param cause the lower-level failure (e.g. a JSON parse error); may be null
+   */
   public HarmonyException(String message, Throwable cause) {
     super(message, cause);
   }

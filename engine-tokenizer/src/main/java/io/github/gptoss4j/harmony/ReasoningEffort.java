@@ -15,7 +15,11 @@ public enum ReasoningEffort {
     this.jsonName = jsonName;
   }
 
-  /** The name in harmony's JSON form: {@code Low}, {@code Medium} or {@code High}. */
+  /**
+   * The name in harmony's JSON form: {@code Low}, {@code Medium} or {@code High}.
+   *
+   * @return the capitalised JSON name
+   */
   public String jsonName() {
     return jsonName;
   }
@@ -28,6 +32,8 @@ public enum ReasoningEffort {
   /**
    * The effort whose JSON name is {@code jsonName}.
    *
+   * @param jsonName {@code Low}, {@code Medium} or {@code High} (exact case)
+   * @return the matching effort
    * @throws HarmonyException if it is not {@code Low}, {@code Medium} or {@code High}
    */
   public static ReasoningEffort fromJsonName(String jsonName) {

@@ -19,7 +19,11 @@ public enum Role {
     this.value = value;
   }
 
-  /** The name used in headers and JSON, e.g. {@code "assistant"}. */
+  /**
+   * The name used in headers and JSON, e.g. {@code "assistant"}.
+   *
+   * @return the lower-case role name
+   */
   public String value() {
     return value;
   }
@@ -27,6 +31,8 @@ public enum Role {
   /**
    * The role named {@code value} (exact, lower-case).
    *
+   * @param value a role name such as {@code "user"} or {@code "tool"}
+   * @return the matching role
    * @throws HarmonyException if no role has that name
    */
   public static Role fromValue(String value) {

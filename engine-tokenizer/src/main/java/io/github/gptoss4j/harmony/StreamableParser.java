@@ -45,7 +45,12 @@ public final class StreamableParser {
   private byte[] undecodedBytes = new byte[16];
   private int undecodedLength;
 
-  /** A strict parser; see {@link #StreamableParser(HarmonyEncoding, Role, boolean)}. */
+  /**
+   * A strict parser; see {@link #StreamableParser(HarmonyEncoding, Role, boolean)}.
+   *
+   * @param encoding the encoding whose tokens are parsed, not null
+   * @param role the role of the first message when the prompt ended with {@code <|start|>ROLE}, or null
+   */
   public StreamableParser(HarmonyEncoding encoding, Role role) {
     this(encoding, role, true);
   }
@@ -53,6 +58,7 @@ public final class StreamableParser {
   /**
    * A parser for a completion.
    *
+   * @param encoding the encoding whose tokens are parsed, not null
    * @param role the role of the first message when the prompt ended with {@code <|start|>ROLE} (the
    *     output then starts with the rest of the header), or null when the output starts with {@code <|start|>}
    * @param strict whether a header cut short by a stop token (no {@code <|message|>}) is an error; when
@@ -69,6 +75,8 @@ public final class StreamableParser {
   /**
    * Consumes one generated token.
    *
+   * @param token the next generated token id
+   * @return this parser, for chaining
    * @throws HarmonyException for a token that cannot come next (e.g. text before {@code <|start|>}, or a
    *     malformed header in strict mode)
    */
@@ -115,6 +123,7 @@ public final class StreamableParser {
   /**
    * Marks the end of the output (no stop token came); closes the message being read.
    *
+   * @return this parser, for chaining
    * @throws HarmonyException if the output ended inside a header
    */
   public StreamableParser processEos() {
@@ -126,47 +135,83 @@ public final class StreamableParser {
     return this;
   }
 
-  /** The messages completed so far. */
+  /**
+   * The messages completed so far.
+   *
+   * @return the completed messages in order, an unmodifiable list; the message being read is not included
+   */
   public List<Message> messages() {
     return List.copyOf(messages);
   }
 
-  /** Every token given to {@link #process(int)}. */
+  /**
+   * Every token given to {@link #process(int)}.
+   *
+   * @return the ids in order, a new array
+   */
   public int[] tokens() {
     return Arrays.copyOf(tokens, tokenCount);
   }
 
-  /** Where the parser is within the current message. */
+  /**
+   * Where the parser is within the current message.
+   *
+   * @return the current state
+   */
   public State state() {
     return state;
   }
 
-  /** The current message's role once its header is read, or the role given up front; else null. */
+  /**
+   * The current message's role once its header is read, or the role given up front; else null.
+   *
+   * @return the role, or null
+   */
   public Role currentRole() {
     return state == State.CONTENT ? header.author().role() : nextRole;
   }
 
-  /** The current message's channel once its header is read, else null. */
+  /**
+   * The current message's channel once its header is read, else null.
+   *
+   * @return the channel, or null if unknown yet or the header has none
+   */
   public String currentChannel() {
     return state == State.CONTENT ? header.channel() : null;
   }
 
-  /** The current message's recipient once its header is read, else null. */
+  /**
+   * The current message's recipient once its header is read, else null.
+   *
+   * @return the recipient, or null if unknown yet or the header has none
+   */
   public String currentRecipient() {
     return state == State.CONTENT ? header.recipient() : null;
   }
 
-  /** The current message's content type once its header is read, else null. */
+  /**
+   * The current message's content type once its header is read, else null.
+   *
+   * @return the content type, or null if unknown yet or the header has none
+   */
   public String currentContentType() {
     return state == State.CONTENT ? header.contentType() : null;
   }
 
-  /** The current message's text so far (complete characters only); empty outside content. */
+  /**
+   * The current message's text so far (complete characters only); empty outside content.
+   *
+   * @return the text so far, never null
+   */
   public String currentContent() {
     return state == State.CONTENT ? content.toString() : "";
   }
 
-  /** The text the last token added to the content, or null if it added none (e.g. half a character). */
+  /**
+   * The text the last token added to the content, or null if it added none (e.g. half a character).
+   *
+   * @return the delta, or null
+   */
   public String lastContentDelta() {
     return lastContentDelta;
   }

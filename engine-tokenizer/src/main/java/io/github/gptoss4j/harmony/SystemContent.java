@@ -32,6 +32,8 @@ public record SystemContent(
   /**
    * Harmony's defaults: the ChatGPT identity, medium effort, knowledge cutoff 2024-06, required channels
    * analysis, commentary and final, no tools and no date.
+   *
+   * @return a new system content with harmony's defaults
    */
   public static SystemContent defaults() {
     return new SystemContent(
@@ -43,37 +45,72 @@ public record SystemContent(
         ChannelConfig.requireChannels(List.of("analysis", "commentary", "final")));
   }
 
-  /** A copy with {@code modelIdentity} replaced (null removes it). */
+  /**
+   * A copy with {@code modelIdentity} replaced (null removes it).
+   *
+   * @param value the model identity line, or null for none
+   * @return a new content; this one is unchanged
+   */
   public SystemContent withModelIdentity(String value) {
     return new SystemContent(value, reasoningEffort, tools, conversationStartDate, knowledgeCutoff, channelConfig);
   }
 
-  /** A copy with {@code reasoningEffort} replaced (null removes it). */
+  /**
+   * A copy with {@code reasoningEffort} replaced (null removes it).
+   *
+   * @param value the reasoning effort, or null to render none
+   * @return a new content; this one is unchanged
+   */
   public SystemContent withReasoningEffort(ReasoningEffort value) {
     return new SystemContent(modelIdentity, value, tools, conversationStartDate, knowledgeCutoff, channelConfig);
   }
 
-  /** A copy with {@code conversationStartDate} replaced (null removes it). */
+  /**
+   * A copy with {@code conversationStartDate} replaced (null removes it).
+   *
+   * @param value the conversation's start date as rendered (e.g. {@code 2025-06-28}), or null for none
+   * @return a new content; this one is unchanged
+   */
   public SystemContent withConversationStartDate(String value) {
     return new SystemContent(modelIdentity, reasoningEffort, tools, value, knowledgeCutoff, channelConfig);
   }
 
-  /** A copy with {@code knowledgeCutoff} replaced (null removes it). */
+  /**
+   * A copy with {@code knowledgeCutoff} replaced (null removes it).
+   *
+   * @param value the knowledge cutoff as rendered (e.g. {@code 2024-06}), or null for none
+   * @return a new content; this one is unchanged
+   */
   public SystemContent withKnowledgeCutoff(String value) {
     return new SystemContent(modelIdentity, reasoningEffort, tools, conversationStartDate, value, channelConfig);
   }
 
-  /** A copy with {@code channelConfig} replaced (null removes it). */
+  /**
+   * A copy with {@code channelConfig} replaced (null removes it).
+   *
+   * @param value the channel config, or null for none
+   * @return a new content; this one is unchanged
+   */
   public SystemContent withChannelConfig(ChannelConfig value) {
     return new SystemContent(modelIdentity, reasoningEffort, tools, conversationStartDate, knowledgeCutoff, value);
   }
 
-  /** Requires the given channels (harmony's {@code with_required_channels}). */
+  /**
+   * Requires the given channels (harmony's {@code with_required_channels}).
+   *
+   * @param channels the required channel names, in order; copied
+   * @return a new content; this one is unchanged
+   */
   public SystemContent withRequiredChannels(List<String> channels) {
     return withChannelConfig(ChannelConfig.requireChannels(channels));
   }
 
-  /** Adds (or replaces, by name) a tool namespace. */
+  /**
+   * Adds (or replaces, by name) a tool namespace.
+   *
+   * @param namespace the namespace to add; one with the same name is replaced
+   * @return a new content; this one is unchanged
+   */
   public SystemContent withTools(ToolNamespaceConfig namespace) {
     return new SystemContent(
         modelIdentity,
@@ -84,12 +121,20 @@ public record SystemContent(
         channelConfig);
   }
 
-  /** Adds the built-in {@link ToolNamespaceConfig#browser()} namespace. */
+  /**
+   * Adds the built-in {@link ToolNamespaceConfig#browser()} namespace.
+   *
+   * @return a new content; this one is unchanged
+   */
   public SystemContent withBrowserTool() {
     return withTools(ToolNamespaceConfig.browser());
   }
 
-  /** Adds the built-in {@link ToolNamespaceConfig#python()} namespace. */
+  /**
+   * Adds the built-in {@link ToolNamespaceConfig#python()} namespace.
+   *
+   * @return a new content; this one is unchanged
+   */
   public SystemContent withPythonTool() {
     return withTools(ToolNamespaceConfig.python());
   }

@@ -20,7 +20,11 @@ public record ToolDescription(String name, String description, JsonNode paramete
     parameters = parameters == null || parameters.isNull() ? null : parameters.deepCopy();
   }
 
-  /** The parameter schema (a copy), or null. */
+  /**
+   * The parameter schema (a copy), or null.
+   *
+   * @return a fresh deep copy of the JSON Schema of the tool's arguments, or null if it takes none
+   */
   @Override
   public JsonNode parameters() {
     return parameters == null ? null : parameters.deepCopy();

@@ -25,7 +25,11 @@ public record ToolNamespaceConfig(String name, String description, List<ToolDesc
     tools = List.copyOf(tools);
   }
 
-  /** Harmony's built-in {@code browser} namespace with its search, open and find tools. */
+  /**
+   * Harmony's built-in {@code browser} namespace with its search, open and find tools.
+   *
+   * @return the browser namespace, as harmony renders it
+   */
   public static ToolNamespaceConfig browser() {
     return new ToolNamespaceConfig(
         "browser",
@@ -73,7 +77,11 @@ public record ToolNamespaceConfig(String name, String description, List<ToolDesc
                      "cursor": {"type": "number", "default": -1}}, "required": ["pattern"]}"""))));
   }
 
-  /** Harmony's built-in {@code python} namespace (a description, no typed tools). */
+  /**
+   * Harmony's built-in {@code python} namespace (a description, no typed tools).
+   *
+   * @return the python namespace, as harmony renders it
+   */
   public static ToolNamespaceConfig python() {
     return new ToolNamespaceConfig(
         "python",

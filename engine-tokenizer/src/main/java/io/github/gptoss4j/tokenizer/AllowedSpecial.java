@@ -30,6 +30,9 @@ public final class AllowedSpecial {
   /**
    * Allows exactly the given special tokens (e.g. {@code "<|start|>"}); any other special-token string in
    * the text is an error. Names are checked against the tokenizer when encoding.
+   *
+   * @param names special-token texts, not null; copied, so later changes to the set are not seen
+   * @return a policy allowing exactly {@code names}
    */
   public static AllowedSpecial of(Set<String> names) {
     return new AllowedSpecial(Set.copyOf(Objects.requireNonNull(names, "names")), false, false);

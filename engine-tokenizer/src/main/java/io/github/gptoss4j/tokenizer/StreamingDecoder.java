@@ -21,6 +21,8 @@ public final class StreamingDecoder {
    * Adds one token and returns the text that is now complete (possibly empty). Invalid UTF-8 is replaced by
    * U+FFFD as soon as it is known to be invalid.
    *
+   * @param id the next generated token id
+   * @return the newly completed text, possibly empty; never null
    * @throws TokenizerException if {@code id} is not a token of this tokenizer
    */
   public String feed(int id) {
@@ -36,7 +38,11 @@ public final class StreamingDecoder {
     return text;
   }
 
-  /** Returns the held-back bytes of an unfinished character as U+FFFD (empty if none) and resets. */
+  /**
+   * Returns the held-back bytes of an unfinished character as U+FFFD (empty if none) and resets.
+   *
+   * @return the replacement text for held-back bytes (one U+FFFD per invalid subpart), or {@code ""} if none
+   */
   public String flush() {
     String text = Utf8.decodeLossy(pending, pendingLength);
     pendingLength = 0;

@@ -47,7 +47,11 @@ public final class Tokenizer {
     }
   }
 
-  /** The o200k_harmony encoding from the ranks embedded in this jar; loaded once, then shared. */
+  /**
+   * The o200k_harmony encoding from the ranks embedded in this jar; loaded once, then shared.
+   *
+   * @return the shared, immutable o200k_harmony tokenizer
+   */
   public static Tokenizer o200kHarmony() {
     return Embedded.INSTANCE;
   }
@@ -56,6 +60,9 @@ public final class Tokenizer {
    * Loads o200k_base-style ranks from a tiktoken file ({@code base64 rank} lines, optionally gzipped) and adds
    * the Harmony special tokens.
    *
+   * @param ranksFile a tiktoken ranks file such as {@code o200k_base.tiktoken}, plain or gzipped (detected from the
+   *     content)
+   * @return a new tokenizer over those ranks, with ids from 199998 up reserved for the special tokens
    * @throws TokenizerException if the file is missing, unreadable, malformed or truncated
    */
   public static Tokenizer fromTiktoken(Path ranksFile) {
@@ -68,6 +75,8 @@ public final class Tokenizer {
    * gzipped). Its vocabulary ids are the ranks; its special tokens must agree with o200k_harmony's, which
    * are all added (the file lists them only up to 200018).
    *
+   * @param file a {@code tokenizer.json} path, plain or gzipped (detected from the content)
+   * @return a new tokenizer over that vocabulary plus every o200k_harmony special token
    * @throws TokenizerException if the file is missing, unreadable, malformed or not an o200k-style tokenizer
    */
   public static Tokenizer fromTokenizerJson(Path file) {
@@ -75,13 +84,24 @@ public final class Tokenizer {
     return new Tokenizer(TokenizerJson.parse(content, file.toString(), SpecialTokens.FIRST_ID));
   }
 
-  /** The tokenizer of a model directory: its {@code tokenizer.json} if present, else the embedded one. */
+  /**
+   * The tokenizer of a model directory: its {@code tokenizer.json} if present, else the embedded one.
+   *
+   * @param dir a model directory; it need not contain a {@code tokenizer.json}
+   * @return the tokenizer of {@code dir/tokenizer.json}, or {@link #o200kHarmony()} when there is no such file
+   * @throws TokenizerException if {@code tokenizer.json} exists but is unreadable, malformed or not o200k-style
+   */
   public static Tokenizer fromModelDir(Path dir) {
     Path json = dir.resolve("tokenizer.json");
     return Files.isRegularFile(json) ? fromTokenizerJson(json) : o200kHarmony();
   }
 
-  /** Encodes {@code text} with special-token strings treated as plain text (tiktoken's encode_ordinary). */
+  /**
+   * Encodes {@code text} with special-token strings treated as plain text (tiktoken's encode_ordinary).
+   *
+   * @param text the text to encode, not null; may be empty
+   * @return the token ids, a new array (empty for an empty text)
+   */
   public int[] encodeOrdinary(String text) {
     Objects.requireNonNull(text, "text");
     IntList out = new IntList(text.length() / 3 + 1);
@@ -92,6 +112,9 @@ public final class Tokenizer {
   /**
    * Encodes {@code text}; special-token strings that {@code allowed} allows become their single ids.
    *
+   * @param text the text to encode, not null; may be empty
+   * @param allowed which special-token strings become single ids, not null
+   * @return the token ids, a new array (empty for an empty text)
    * @throws TokenizerException if the text contains a special-token string that is not allowed, or
    *     {@code allowed} names a string that is not a special token
    */
@@ -158,7 +181,13 @@ public final class Tokenizer {
     }
   }
 
-  /** The bytes of the tokens {@code ids}, concatenated. */
+  /**
+   * The bytes of the tokens {@code ids}, concatenated.
+   *
+   * @param ids token ids, ordinary or special
+   * @return the tokens' bytes concatenated in order, a new array; not necessarily valid UTF-8
+   * @throws TokenizerException if an id is not a token of this tokenizer
+   */
   public byte[] decodeBytes(int[] ids) {
     int total = 0;
     for (int id : ids) {
@@ -172,14 +201,26 @@ public final class Tokenizer {
     return out;
   }
 
-  /** The bytes of one token; a special token's are its UTF-8 text. */
+  /**
+   * The bytes of one token; a special token's are its UTF-8 text.
+   *
+   * @param id a token id, ordinary or special
+   * @return the token's bytes, a new array
+   * @throws TokenizerException if {@code id} is not a token of this tokenizer
+   */
   public byte[] tokenBytes(int id) {
     byte[] out = new byte[tokenLength(id)];
     copyToken(id, out, 0);
     return out;
   }
 
-  /** Decodes {@code ids} to text; invalid UTF-8 becomes U+FFFD (one per maximal invalid subpart), as tiktoken. */
+  /**
+   * Decodes {@code ids} to text; invalid UTF-8 becomes U+FFFD (one per maximal invalid subpart), as tiktoken.
+   *
+   * @param ids token ids, ordinary or special
+   * @return the text; never throws for invalid UTF-8
+   * @throws TokenizerException if an id is not a token of this tokenizer
+   */
   public String decode(int[] ids) {
     byte[] bytes = decodeBytes(ids);
     return Utf8.decodeLossy(bytes, bytes.length);
@@ -188,6 +229,8 @@ public final class Tokenizer {
   /**
    * Decodes {@code ids} to text.
    *
+   * @param ids token ids, ordinary or special
+   * @return the text, exactly the decoded bytes
    * @throws TokenizerException if the bytes are not valid UTF-8, naming the byte offset
    */
   public String decodeStrict(int[] ids) {
@@ -201,7 +244,11 @@ public final class Tokenizer {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  /** A new decoder for a stream of generated ids; see {@link StreamingDecoder}. */
+  /**
+   * A new decoder for a stream of generated ids; see {@link StreamingDecoder}.
+   *
+   * @return a new decoder with nothing pending, bound to this tokenizer
+   */
   public StreamingDecoder streamingDecoder() {
     return new StreamingDecoder(this);
   }
@@ -209,6 +256,8 @@ public final class Tokenizer {
   /**
    * The id of a special token, e.g. {@code "<|start|>"} → 200006.
    *
+   * @param text the special token's exact text, including {@code <|} and {@code |>}
+   * @return its id, from 199998 to 201087
    * @throws TokenizerException if {@code text} is not a special token of o200k_harmony
    */
   public int specialTokenId(String text) {
@@ -220,12 +269,21 @@ public final class Tokenizer {
     return id;
   }
 
-  /** Whether {@code id} is a special token (199998 … 201087). */
+  /**
+   * Whether {@code id} is a special token (199998 … 201087).
+   *
+   * @param id any int; ids outside the vocabulary are not special
+   * @return true if {@code id} is one of o200k_harmony's special tokens
+   */
   public boolean isSpecial(int id) {
     return SpecialTokens.name(id) != null;
   }
 
-  /** The number of token ids, ordinary and special: 201088 for o200k_harmony. */
+  /**
+   * The number of token ids, ordinary and special: 201088 for o200k_harmony.
+   *
+   * @return the vocabulary size; valid ids are {@code 0 .. vocabSize() - 1}
+   */
   public int vocabSize() {
     return SpecialTokens.VOCAB_SIZE;
   }

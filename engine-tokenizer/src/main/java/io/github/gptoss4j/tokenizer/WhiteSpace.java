@@ -8,7 +8,12 @@ package io.github.gptoss4j.tokenizer;
 public final class WhiteSpace {
   private WhiteSpace() {}
 
-  /** Whether code point {@code cp} has the White_Space property. */
+  /**
+   * Whether code point {@code cp} has the White_Space property.
+   *
+   * @param cp a Unicode code point (not a UTF-16 char); any int is accepted
+   * @return true if {@code cp} is White_Space, false otherwise (also for invalid code points)
+   */
   public static boolean is(int cp) {
     return (cp >= 0x09 && cp <= 0x0D)
         || cp == 0x20
