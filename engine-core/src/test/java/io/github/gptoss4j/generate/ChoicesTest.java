@@ -118,4 +118,16 @@ class ChoicesTest {
     }
     assertEquals(before, model.kvCacheBytes(), "the choices' caches are freed: " + afterCancel);
   }
+
+  @Test
+  void aSeededChoiceKeepsTheRequestButItsSeedItsForcedToolIncluded() {
+    GenerationRequest forced = GenerationRequest.builder().user("Weather?")
+        .functionTool("get_weather", "Gets the weather", "{\"type\": \"object\"}")
+        .toolChoice(ToolChoice.function("get_weather")).sampling(SamplingOptions.builder().seed(7).build()).build();
+    GenerationRequest second = forced.forChoice(1);
+    assertEquals(forced.toolChoice(), second.toolChoice());
+    assertEquals(8, second.sampling().seed().getAsLong());
+    assertEquals(forced.messages(), second.messages());
+    assertEquals(forced.functionTools(), second.functionTools());
+  }
 }
