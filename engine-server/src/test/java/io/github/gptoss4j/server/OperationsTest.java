@@ -127,6 +127,42 @@ class OperationsTest {
   }
 
   @Test
+  void kvCacheBytesAreGaugedAndAStoredPromptPrefixTakesWhatTheModelsShapeSays() throws Exception {
+    try (GptOssServer server = TestModel.server().build().start()) {
+      long kvBefore = gauge(get(server, "/metrics").body(), "gptoss_kv_cache_bytes");
+      long prefixBefore = gauge(get(server, "/metrics").body(), "gptoss_prefix_cache_bytes");
+      // a system message no earlier request had: its prefix is stored in the shared prefix cache
+      String system = "You answer for the KV test " + System.nanoTime() + ".";
+      HttpResponse<String> answer = post(server, "/v1/chat/completions", "{\"messages\": [{\"role\": \"system\","
+          + " \"content\": \"" + system + "\"}, {\"role\": \"user\", \"content\": \"Hi\"}], \"max_tokens\": 2}");
+      assertEquals(200, answer.statusCode(), answer.body());
+      String text = get(server, "/metrics").body();
+      assertTrue(text.contains("# TYPE gptoss_kv_cache_bytes gauge\n"), text);
+      assertTrue(text.contains("# TYPE gptoss_prefix_cache_bytes gauge\n"), text);
+      long kv = gauge(text, "gptoss_kv_cache_bytes");
+      long prefix = gauge(text, "gptoss_prefix_cache_bytes");
+      // One position of one layer is a key and a value row per KV head: 2 x kv_heads x head_dim x 4 bytes (f32).
+      // A stored prefix shorter than a chunk holds 1024 positions in each full-attention layer and, in each
+      // sliding one, its ring of window + 256 - 1 (the prefill block) positions.
+      var config = io.github.gptoss4j.testkit.SyntheticCheckpoint.Preset.TINY.config();
+      long perPosition = 2L * config.numKvHeads() * config.headDim() * Float.BYTES;
+      long positions = 0;
+      for (int l = 0; l < config.numLayers(); l++) {
+        positions += config.windowOf(l) > 0 ? config.slidingWindow() + 256 - 1 : 1024;
+      }
+      assertEquals(perPosition * positions, prefix - prefixBefore, "one prefix stored: " + text);
+      // the request's own session is closed: what stays is the prefix cache's new entry
+      assertEquals(prefix - prefixBefore, kv - kvBefore, text);
+      assertTrue(kv >= prefix, text);
+    }
+  }
+
+  private static long gauge(String metrics, String name) {
+    return metrics.lines().filter(l -> l.startsWith(name + " ")).map(l -> Long.parseLong(l.substring(name.length() + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError(name + " missing from " + metrics));
+  }
+
+  @Test
   void eachGenerationIsAJfrEventWithItsRouteAndTokens() throws Exception {
     List<RecordedEvent> events = new CopyOnWriteArrayList<>();
     try (GptOssServer server = TestModel.server().build().start(); RecordingStream jfr = new RecordingStream()) {
