@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.gptoss4j.generate.GptOss;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,10 +82,12 @@ class OperationsTest {
 
   @Test
   void shutdownEndsARunningStreamWithAnErrorNotAFinish() throws Exception {
-    for (String path : List.of("/v1/chat/completions", "/v1/responses")) {
+    String threeChoices = ENDLESS.replace("\"stream\"", "\"n\": 3, \"stream\"");
+    for (String request : List.of("/v1/chat/completions " + ENDLESS, "/v1/chat/completions " + threeChoices,
+        "/v1/responses {\"input\": \"Hi\", \"max_output_tokens\": 100000, \"stream\": true}")) {
+      String path = request.substring(0, request.indexOf(' '));
+      String body = request.substring(path.length() + 1);
       GptOssServer server = TestModel.server().build().start();
-      String body = path.endsWith("responses")
-          ? "{\"input\": \"Hi\", \"max_output_tokens\": 100000, \"stream\": true}" : ENDLESS;
       HttpResponse<InputStream> running = open(server, path, body);
       List<String> lines = new ArrayList<>();
       try (BufferedReader events = reader(running)) {
@@ -96,13 +99,16 @@ class OperationsTest {
           lines.add(line);
         }
         closer.get().join(30_000);
+        assertFalse(closer.get().isAlive(), body + ": every generation (each choice) was cancelled");
       }
+      GptOss model = TestModel.model();
+      assertEquals(model.prefixCacheBytes(), model.kvCacheBytes(), body + ": the sessions' KV caches are freed");
       String last = lines.stream().filter(l -> l.startsWith("data: ")).toList().getLast();
       JsonNode error = JSON.readTree(last.substring("data: ".length()));
       assertEquals("server_shutting_down", error.has("error") ? error.at("/error/code").asText() : error.get("code").asText(),
-          path + ": " + last);
+          body + ": " + last);
       assertFalse(lines.stream().anyMatch(l -> l.contains("\"finish_reason\":\"stop\"") || l.equals("data: [DONE]")
-          || l.contains("response.completed")), path + " did not end as if finished");
+          || l.contains("response.completed")), body + " did not end as if finished");
     }
   }
 
