@@ -27,6 +27,15 @@ class ServeCommandTest {
   }
 
   @Test
+  void theHelpSaysParallelRequestsAreBatchedFourByDefault() {
+    CliRun help = CliRun.of("serve", "--help");
+    assertEquals(0, help.code());
+    String text = help.out().replaceAll("\\s+", " ");
+    assertTrue(text.contains("--parallel=N Most generations at a time, batched"), text);
+    assertTrue(text.contains("(default: 4; 1: one at a time)"), text);
+  }
+
+  @Test
   void aTakenPortFailsBeforeTheModelIsLoaded() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       CliRun run = CliRun.of("serve", "--port", Integer.toString(taken.getLocalPort()));

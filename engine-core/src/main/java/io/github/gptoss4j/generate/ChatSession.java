@@ -8,16 +8,20 @@ import io.github.gptoss4j.generate.GenerationEvent.ToolCall;
 import io.github.gptoss4j.harmony.Message;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -40,6 +44,10 @@ public final class ChatSession implements AutoCloseable {
   private final PrefixCache cache;
   private final List<Message> history = new ArrayList<>();
   private final AtomicReference<Generation> running = new AtomicReference<>();
+  /** The sessions of choices 1 to n - 1 of the {@link #generate(GenerationRequest, int)} call in progress. */
+  private final Set<ChatSession> forks = ConcurrentHashMap.newKeySet();
+  /** Whether {@link #cancel()} was called since the choices call in progress began. */
+  private volatile boolean cancelled;
 
   ChatSession(GptOss model, Decoder decoder) {
     this.model = model;
@@ -175,17 +183,61 @@ public final class ChatSession implements AutoCloseable {
    * are reproducible; without one each picks its own. Each choice is a whole generation of its own (tool
    * handlers included); the session's conversation continues with choice 0.
    *
-   * @param request what to generate; not null
-   * @param n the number of choices, from 1 to 128
-   * @return the {@code n} results, in choice order (index i is choice i)
+   * @param request what to generate
+   * @param n how many choices, in [1, {@value #MAX_CHOICES}]
+   * @return the choices' results, choice i at index i
    * @throws GenerationException as {@link #generate(GenerationRequest)}, or if {@code n} is outside [1, 128]
    */
   public List<GenerationResult> generate(GenerationRequest request, int n) {
+    return choices(request, n, (session, choice, i) -> session.generate(choice));
+  }
+
+  /**
+   * Generates {@code n} replies to the same request as {@link #generate(GenerationRequest, int)} does, calling
+   * {@code listener} with each event of choice i and i as it happens, so the choices can be streamed. With
+   * {@code n > 1} each choice calls from its own thread while the others run (the listener must be
+   * thread-safe; the events of one choice come in order); with {@code n == 1} on this thread. Each choice's
+   * last event is its {@link Done}. A listener that throws ends that choice, cancels the others, and the call
+   * throws what it threw; {@link #cancel()} cancels every choice.
+   *
+   * @param request what to generate
+   * @param n how many choices, in [1, {@value #MAX_CHOICES}]
+   * @param listener called with each event and the index of the choice it belongs to
+   * @throws GenerationException as {@link #generate(GenerationRequest, int)}, before any event when the request
+   *     is refused
+   */
+  public void generate(GenerationRequest request, int n, ObjIntConsumer<? super GenerationEvent> listener) {
+    if (listener == null) {
+      throw new GenerationException("listener must not be null");
+    }
+    choices(request, n, (session, choice, i) -> {
+      session.generate(choice, event -> {
+        if (cancelled) {
+          session.cancel(); // a choice that started after cancel() was called
+        }
+        listener.accept(event, i);
+      });
+      return null;
+    });
+  }
+
+  /** Runs one choice of {@link #choices} in its session. */
+  @FunctionalInterface
+  private interface Choice<T> {
+    T run(ChatSession session, GenerationRequest request, int index);
+  }
+
+  /**
+   * Prefills {@code request}'s prompt once and runs {@code n} choices of it at the same time, choice 0 in this
+   * session and each other one in a copy; the first choice that fails cancels the others.
+   */
+  private <T> List<T> choices(GenerationRequest request, int n, Choice<T> choice) {
     if (n < 1 || n > MAX_CHOICES) {
       throw new GenerationException("n must be in [1, " + MAX_CHOICES + "], got " + n);
     }
+    cancelled = false;
     if (n == 1) {
-      return List.of(generate(request));
+      return Collections.singletonList(choice.run(this, request, 0));
     }
     List<Message> before = new ArrayList<>(history);
     Generation shared = start(request);
@@ -196,8 +248,7 @@ public final class ChatSession implements AutoCloseable {
       history.clear();
       history.addAll(before);
     }
-    List<ChatSession> forks = new ArrayList<>();
-    List<Future<GenerationResult>> results = new ArrayList<>();
+    List<Future<T>> results = new ArrayList<>();
     try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < n; i++) {
         ChatSession fork = i == 0 ? this : model.newSession();
@@ -206,10 +257,18 @@ public final class ChatSession implements AutoCloseable {
           fork.cache.copyFrom(cache);
           fork.history.addAll(before);
         }
-        GenerationRequest choice = i == 0 ? request : request.forChoice(i);
-        results.add(threads.submit(() -> fork.generate(choice)));
+        GenerationRequest forChoice = i == 0 ? request : request.forChoice(i);
+        int index = i;
+        results.add(threads.submit(() -> {
+          try {
+            return choice.run(fork, forChoice, index);
+          } catch (RuntimeException e) {
+            cancel(); // the others need not run on
+            throw e;
+          }
+        }));
       }
-      List<GenerationResult> out = new ArrayList<>();
+      List<T> out = new ArrayList<>();
       for (var r : results) {
         out.add(r.get());
       }
@@ -221,18 +280,21 @@ public final class ChatSession implements AutoCloseable {
       throw new GenerationException("interrupted while generating " + n + " choices");
     } finally {
       forks.forEach(ChatSession::close);
+      forks.clear();
     }
   }
 
   /**
-   * Stops the generation in progress within one token (its {@link Done} reports {@link
-   * StopReason#CANCELLED}); does nothing when none is. Safe from any thread.
+   * Stops the generation in progress (every choice of a {@code generate(request, n)} call) within one token
+   * (its {@link Done} reports {@link StopReason#CANCELLED}); does nothing when none is. Safe from any thread.
    */
   public void cancel() {
     Generation generation = running.get();
     if (generation != null) {
       generation.cancel();
     }
+    cancelled = true;
+    forks.forEach(ChatSession::cancel);
   }
 
   /**

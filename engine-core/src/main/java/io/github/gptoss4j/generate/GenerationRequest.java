@@ -286,6 +286,7 @@ public final class GenerationRequest {
     Builder b = followUp();
     b.messages.addAll(messages);
     b.conversation = conversation;
+    b.toolChoice = toolChoice; // the same turn: every choice is constrained as choice 0 is
     b.sampling = sampling.toBuilder().seed(sampling.seed().getAsLong() + i).build();
     return b.build();
   }

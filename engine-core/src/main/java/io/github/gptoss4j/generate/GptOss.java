@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -45,6 +46,7 @@ public final class GptOss implements AutoCloseable {
   private final PromptRenderer renderer;
   private final BatchScheduler scheduler;
   private final PrefixStore prefixStore;
+  private final LongSupplier kvBytes;
   private final Runnable resources;
   private final List<Consumer<? super Done>> generationListeners = new CopyOnWriteArrayList<>();
 
@@ -52,6 +54,7 @@ public final class GptOss implements AutoCloseable {
       Supplier<Decoder> decoders,
       BatchScheduler scheduler,
       PrefixStore prefixStore,
+      LongSupplier kvBytes,
       HarmonyEncoding harmony,
       Kernels kernels,
       int vocabSize,
@@ -61,6 +64,7 @@ public final class GptOss implements AutoCloseable {
     this.decoders = decoders;
     this.scheduler = scheduler;
     this.prefixStore = prefixStore;
+    this.kvBytes = kvBytes;
     this.harmony = harmony;
     this.kernels = kernels;
     this.vocabSize = vocabSize;
@@ -163,6 +167,7 @@ public final class GptOss implements AutoCloseable {
         () -> new TransformerDecoder(transformer, scheduler, options, maxBlock),
         scheduler,
         options.prefixCacheBytes() > 0 ? new PrefixStore(options.prefixCacheBytes()) : null,
+        transformer::kvCacheBytes,
         HarmonyEncoding.of(tokenizer),
         transformer.kernels(),
         config.vocabSize(),
@@ -212,6 +217,38 @@ public final class GptOss implements AutoCloseable {
    */
   public void onGeneration(Consumer<? super Done> listener) {
     generationListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Stops calling a listener {@link #onGeneration} added (e.g. when the host that exported its figures stops);
+   * does nothing for one not added.
+   *
+   * @param listener the listener as it was added
+   */
+  public void removeGenerationListener(Consumer<? super Done> listener) {
+    generationListeners.remove(listener);
+  }
+
+  /**
+   * Off-heap bytes the KV caches of this model hold now: every open session's (the copies a {@link
+   * ChatSession#generate(GenerationRequest, int)} call makes for its choices included) and the shared prefix
+   * cache's entries ({@link #prefixCacheBytes()}). A session's cache grows in chunks as its context does (see
+   * docs/observability.md) and is freed when the session is closed. Safe from any thread; a gauge to export.
+   *
+   * @return the bytes allocated and not yet freed
+   */
+  public long kvCacheBytes() {
+    return kvBytes.getAsLong();
+  }
+
+  /**
+   * Off-heap bytes the shared prefix cache's entries hold now (part of {@link #kvCacheBytes()}), at most
+   * {@link ModelOptions#prefixCacheBytes()}; 0 when it is off. Safe from any thread.
+   *
+   * @return the bytes of the stored prompt prefixes
+   */
+  public long prefixCacheBytes() {
+    return prefixStore == null ? 0 : prefixStore.usage()[1];
   }
 
   /** Passes a completed generation's outcome to the {@link #onGeneration} listeners. */

@@ -9,6 +9,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keys and values of every layer for one sequence, off-heap.
@@ -35,6 +36,8 @@ public final class KvCache implements AutoCloseable {
   private final int maxPositions;
   private final long rowBytes;
   private final Layer[] layers;
+  /** The bytes allocated by every cache of the model this one belongs to (see Transformer#kvCacheBytes). */
+  private final AtomicLong allocated;
   private int size;
 
   private final class Layer {
@@ -66,6 +69,7 @@ public final class KvCache implements AutoCloseable {
       MemorySegment keys = next.allocate(target * rowBytes, 64);
       MemorySegment values = next.allocate(target * rowBytes, 64);
       KvBuffer grown = new KvBuffer(keys, values, type, target);
+      allocated.addAndGet(extra);
       if (buffer != null) {
         // Until a layer reaches its final capacity nothing has wrapped: position p is in row p, so each
         // head's used prefix copies over unchanged.
@@ -82,7 +86,8 @@ public final class KvCache implements AutoCloseable {
     }
   }
 
-  KvCache(GptOssConfig config, KvType type, long budgetBytes, int maxBlock) {
+  /** @param allocated the model's count of KV bytes allocated, which this cache adds to and subtracts from */
+  KvCache(GptOssConfig config, KvType type, long budgetBytes, int maxBlock, AtomicLong allocated) {
     if (maxBlock < 1) {
       throw new IllegalArgumentException("maxBlock must be positive, got " + maxBlock);
     }
@@ -90,6 +95,7 @@ public final class KvCache implements AutoCloseable {
     this.type = type;
     this.budgetBytes = budgetBytes;
     this.maxBlock = maxBlock;
+    this.allocated = allocated;
     this.maxPositions = config.maxPositionEmbeddings();
     this.rowBytes = (long) config.numKvHeads() * config.headDim() * type.bytes();
     this.layers = new Layer[config.numLayers()];
@@ -330,7 +336,7 @@ public final class KvCache implements AutoCloseable {
 
   /** An independent copy of this cache (for branching), holding only the memory in use. */
   public KvCache copy() {
-    KvCache copy = new KvCache(config, type, budgetBytes, maxBlock);
+    KvCache copy = new KvCache(config, type, budgetBytes, maxBlock, allocated);
     if (size > 0) {
       for (int l = 0; l < layers.length; l++) {
         Layer from = layers[l];
@@ -451,6 +457,7 @@ public final class KvCache implements AutoCloseable {
   public void close() {
     for (Layer layer : layers) {
       if (layer.arena != null) {
+        allocated.addAndGet(-2L * layer.capacity() * rowBytes);
         layer.arena.close();
         layer.arena = null;
         layer.buffer = null;

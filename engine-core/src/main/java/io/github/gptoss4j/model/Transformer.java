@@ -1,5 +1,6 @@
 package io.github.gptoss4j.model;
 
+import java.util.concurrent.atomic.AtomicLong;
 import io.github.gptoss4j.checkpoint.GptOssConfig;
 import io.github.gptoss4j.checkpoint.ModelWeights;
 import io.github.gptoss4j.checkpoint.ModelWeights.Attention;
@@ -34,6 +35,8 @@ public final class Transformer {
   private final Kernels kernels;
   private final Rope rope;
   private final AttentionShape[] attentionShapes;
+  /** Off-heap bytes held by the KV caches of this model's sequences and their copies. */
+  private final AtomicLong kvBytes = new AtomicLong();
 
   /** A model over bound {@code weights}, computing with {@code kernels}. */
   public Transformer(ModelWeights weights, Kernels kernels) {
@@ -68,7 +71,15 @@ public final class Transformer {
    * @param maxBlock most tokens processed per pass (bounds scratch memory and the sliding-window rings)
    */
   public Sequence newSequence(KvType kvType, long kvBudgetBytes, int maxBlock) {
-    return new Sequence(new KvCache(config, kvType, kvBudgetBytes, maxBlock), new Activations(config, maxBlock));
+    return new Sequence(new KvCache(config, kvType, kvBudgetBytes, maxBlock, kvBytes), new Activations(config, maxBlock));
+  }
+
+  /**
+   * Off-heap bytes the KV caches of this model's sequences, and the copies made of them ({@link
+   * KvCache#copy()}), hold now: what they allocated and have not yet freed by closing.
+   */
+  public long kvCacheBytes() {
+    return kvBytes.get();
   }
 
   /** A new sequence with an f32 KV cache, no memory budget and {@link #DEFAULT_MAX_BLOCK}. */

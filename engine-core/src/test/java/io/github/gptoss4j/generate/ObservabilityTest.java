@@ -9,6 +9,7 @@ import io.github.gptoss4j.generate.GenerationEvent.Done;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -85,7 +86,8 @@ class ObservabilityTest {
       model.onGeneration(done -> {
         throw new IllegalStateException("a broken metrics exporter");
       });
-      model.onGeneration(seen::add);
+      Consumer<Done> listener = seen::add;
+      model.onGeneration(listener);
       GenerationResult first = chat.generate(REQUEST);
       GenerationResult second = chat.generate(REQUEST.followUp().user("And then?").build());
       assertEquals(2, seen.size());
@@ -94,6 +96,9 @@ class ObservabilityTest {
       assertEquals(StopReason.LENGTH, seen.get(1).stopReason());
       assertNotNull(second.finalText());
       assertThrows(NullPointerException.class, () -> model.onGeneration(null));
+      model.removeGenerationListener(listener);
+      chat.generate(REQUEST.followUp().user("Once more").build());
+      assertEquals(2, seen.size(), "a removed listener is not called");
     }
   }
 

@@ -45,7 +45,7 @@ final class ScriptedModel {
 
   GptOss model() {
     return new GptOss(
-        Decoder::new, null, null, HarmonyEncoding.of(TOKENIZER), Kernels.get(), VOCAB, contextLimit, "a test limit", () -> {});
+        Decoder::new, null, null, () -> 0, HarmonyEncoding.of(TOKENIZER), Kernels.get(), VOCAB, contextLimit, "a test limit", () -> {});
   }
 
   private final class Decoder implements io.github.gptoss4j.generate.Decoder {

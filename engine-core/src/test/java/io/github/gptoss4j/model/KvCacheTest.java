@@ -10,6 +10,7 @@ import io.github.gptoss4j.checkpoint.GptOssConfig.LayerType;
 import io.github.gptoss4j.KvType;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class KvCacheTest {
@@ -23,7 +24,7 @@ class KvCacheTest {
   private static final int ROW = 2 * 16;
 
   private static KvCache filled(KvType type, int positions) {
-    KvCache cache = new KvCache(CONFIG, type, Long.MAX_VALUE, MAX_BLOCK);
+    KvCache cache = new KvCache(CONFIG, type, Long.MAX_VALUE, MAX_BLOCK, new AtomicLong());
     append(cache, positions);
     return cache;
   }
@@ -90,7 +91,7 @@ class KvCacheTest {
     for (int window : new int[] {2_000_000, Integer.MAX_VALUE}) {
       GptOssConfig wide = withWindow(window);
       assertEquals(twoFullLayers, KvCache.bytesFor(wide, KvType.F32, 5, MAX_BLOCK), "window " + window);
-      try (KvCache cache = new KvCache(wide, KvType.F32, Long.MAX_VALUE, MAX_BLOCK)) {
+      try (KvCache cache = new KvCache(wide, KvType.F32, Long.MAX_VALUE, MAX_BLOCK, new AtomicLong())) {
         append(cache, 5);
         assertEquals(KvCache.CHUNK, cache.buffer(0).capacity(), "grown like a full layer, window " + window);
         assertEquals(twoFullLayers, cache.allocatedBytes());
@@ -101,7 +102,7 @@ class KvCacheTest {
   @Test
   void aGrowingWindowBecomesARingAndRewindsAcrossItsGrowth() {
     GptOssConfig config = withWindow(2000);
-    try (KvCache cache = new KvCache(config, KvType.F32, Long.MAX_VALUE, MAX_BLOCK)) {
+    try (KvCache cache = new KvCache(config, KvType.F32, Long.MAX_VALUE, MAX_BLOCK, new AtomicLong())) {
       append(cache, 10);
       KvCache.Mark mark = cache.mark();
       append(cache, 2500);
@@ -120,13 +121,33 @@ class KvCacheTest {
   @Test
   void exceedingTheBudgetIsAClearErrorAndAllocatesNothingMore() {
     long budget = KvCache.bytesFor(CONFIG, KvType.F32, 1024, MAX_BLOCK);
-    try (KvCache cache = new KvCache(CONFIG, KvType.F32, budget, MAX_BLOCK)) {
+    try (KvCache cache = new KvCache(CONFIG, KvType.F32, budget, MAX_BLOCK, new AtomicLong())) {
       append(cache, 1024);
       var e = assertThrows(ContextOverflowException.class, () -> cache.reserve(1));
       assertTrue(e.getMessage().contains("budget"), e.getMessage());
       assertEquals(budget, cache.allocatedBytes());
       assertEquals(1024, cache.size());
     }
+  }
+
+  @Test
+  void theModelsCountOfKvBytesFollowsEveryCacheAndCopyUntilClosed() {
+    AtomicLong model = new AtomicLong();
+    KvCache a = new KvCache(CONFIG, KvType.F32, Long.MAX_VALUE, MAX_BLOCK, model);
+    KvCache b = new KvCache(CONFIG, KvType.BF16, Long.MAX_VALUE, MAX_BLOCK, model);
+    assertEquals(0, model.get());
+    append(a, 5);
+    append(b, 2000); // the full layer grows twice
+    KvCache copy = a.copy();
+    assertEquals(a.allocatedBytes() + b.allocatedBytes() + copy.allocatedBytes(), model.get());
+    // one sliding ring of window + block - 1 rows and one full layer of a chunk, keys and values, 2 heads of 16
+    assertEquals(2L * 2 * 16 * 4 * (WINDOW + MAX_BLOCK - 1 + KvCache.CHUNK), a.allocatedBytes());
+    a.close();
+    b.close();
+    assertEquals(copy.allocatedBytes(), model.get());
+    copy.close();
+    copy.close(); // closing twice frees nothing twice
+    assertEquals(0, model.get());
   }
 
   @Test

@@ -2,9 +2,9 @@ package io.github.gptoss4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gptoss4j.generate.GenerationEvent;
-import io.github.gptoss4j.generate.Stats;
 import io.github.gptoss4j.generate.StopReason;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * One API's answer built from the Generator's events, whole or as server-sent events: what {@link Generations}
@@ -23,11 +23,19 @@ interface Answer {
     }
   }
 
+  /** How many choices it is made of (chat completions' {@code n}; otherwise 1). */
+  default int choices() {
+    return 1;
+  }
+
   /** The stream's first events. */
   List<Event> start();
 
-  /** Takes one generation event; returns the stream events it makes (none for a whole answer's use). */
-  List<Event> accept(GenerationEvent event);
+  /**
+   * Takes one generation event of choice {@code choice}; returns the stream events it makes (none for a whole
+   * answer's use).
+   */
+  List<Event> accept(int choice, GenerationEvent event);
 
   /** The stream's last events, once the generation is done. */
   List<Event> end();
@@ -38,21 +46,17 @@ interface Answer {
   /** The whole answer, once the generation is done. */
   JsonNode whole();
 
-  /** The generation's last event once accepted; null before, or when the generation failed. */
-  GenerationEvent.Done done();
+  /** Choice {@code choice}'s last event once accepted; null before, or when its generation failed. */
+  GenerationEvent.Done done(int choice);
 
-  /** Whether the generation's {@code Done} was accepted (not so when it failed). */
+  /** Whether every choice's {@code Done} was accepted (not so when one failed). */
   default boolean finished() {
-    return done() != null;
+    return IntStream.range(0, choices()).allMatch(i -> done(i) != null);
   }
 
-  /** Stats of the finished generation. */
-  default Stats stats() {
-    return done().stats();
-  }
-
-  /** Why the finished generation ended. */
-  default StopReason stopReason() {
-    return done().stopReason();
+  /** Whether a finished choice was cancelled (only the server cancels: it is stopping). */
+  default boolean cancelled() {
+    return IntStream.range(0, choices())
+        .anyMatch(i -> done(i) != null && done(i).stopReason() == StopReason.CANCELLED);
   }
 }

@@ -7,6 +7,7 @@ import static io.github.gptoss4j.server.RequestFields.sampling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gptoss4j.generate.GenerationRequest;
+import io.github.gptoss4j.generate.ModelOptions;
 import io.github.gptoss4j.generate.ResponseFormat;
 import io.github.gptoss4j.generate.SamplingOptions;
 import io.github.gptoss4j.generate.ToolChoice;
@@ -31,11 +32,31 @@ import java.util.Set;
  * @param generation what to generate
  * @param stream whether to answer with server-sent events
  * @param includeUsage whether a stream ends with a usage chunk ({@code stream_options.include_usage})
- * @param logprobs whether to report log-probabilities of the answer's tokens
+ * @param topLogprobs how many alternatives to report with the log-probability of each of the answer's tokens
+ *     ({@code top_logprobs}, 0 when absent); null when {@code logprobs} is not asked for
  * @param model the {@code model} field, echoed in the answer; null when absent
+ * @param n how many choices ({@code n}), in [1, {@value #MAX_N}]
  */
 record ChatCompletionMapping(
-    GenerationRequest generation, boolean stream, boolean includeUsage, boolean logprobs, String model) {
+    GenerationRequest generation, boolean stream, boolean includeUsage, Integer topLogprobs, String model, int n) {
+  /**
+   * Most choices one request may ask for: the model's default batch, so that one request's choices decode in
+   * the same passes.
+   */
+  static final int MAX_N = ModelOptions.DEFAULT_BATCH_SIZE;
+
+  /**
+   * {@code POST /v1/chat/completions}: a {@code chat.completion} object with {@code n} choices of one prompt,
+   * or with {@code "stream": true} its chunks as server-sent events ending in {@code data: [DONE]}.
+   */
+  static GenerationRoute.Plan plan(ChatCompletionRequest body, ServerSettings settings, GptOssServer.Served served) {
+    ChatCompletionMapping request = of(body, settings);
+    ChatReply reply = new ChatReply(request.model() == null ? served.name() : request.model(),
+        request.topLogprobs() == null ? null
+            : new TokenLogprobsJson(served.model().harmony().tokenizer(), request.topLogprobs()),
+        request.includeUsage(), request.n());
+    return new GenerationRoute.Plan(request.generation(), request.stream(), reply);
+  }
 
   /** Reads {@code body}, filling what it leaves out from {@code settings}. */
   static ChatCompletionMapping of(ChatCompletionRequest body, ServerSettings settings) {
@@ -66,7 +87,9 @@ record ChatCompletionMapping(
     ChatCompletionRequest.StreamOptions options = body.streamOptions();
     boolean usage = options != null && Boolean.TRUE.equals(options.includeUsage());
     GenerationRequest generation = build(request);
-    return new ChatCompletionMapping(generation, Boolean.TRUE.equals(body.stream()), usage, logprobs, body.model());
+    Integer top = !logprobs ? null : body.topLogprobs() == null ? 0 : body.topLogprobs();
+    return new ChatCompletionMapping(generation, Boolean.TRUE.equals(body.stream()), usage, top, body.model(),
+        body.n() == null ? 1 : body.n());
   }
 
   static GenerationRequest build(GenerationRequest.Builder request) {
@@ -178,7 +201,7 @@ record ChatCompletionMapping(
       }
       RequestFields.sampling(s, "top_logprobs", body.topLogprobs(), s::logprobs);
     } else if (logprobs) {
-      s.logprobs(0);
+      s.logprobs(1); // the library's 0 is none at all; the alternative is not written (top_logprobs is [])
     }
     return s.build();
   }
@@ -225,8 +248,8 @@ record ChatCompletionMapping(
   }
 
   private static void refuseUnsupported(ChatCompletionRequest body) {
-    if (body.n() != null && body.n() != 1) {
-      throw ApiException.unsupported("n", "n must be 1 (one choice per request), got " + body.n());
+    if (body.n() != null && (body.n() < 1 || body.n() > MAX_N)) {
+      throw ApiException.invalid("n", "n must be an integer in [1, " + MAX_N + "], got " + body.n());
     }
     if (body.modalities() != null && !body.modalities().equals(List.of("text"))) {
       throw ApiException.unsupported("modalities", "only [\"text\"] is supported, got " + body.modalities());

@@ -4,7 +4,6 @@ import io.github.gptoss4j.generate.ChatSession;
 import io.github.gptoss4j.generate.GenerationEvent;
 import io.github.gptoss4j.generate.GenerationException;
 import io.github.gptoss4j.generate.GenerationRequest;
-import io.github.gptoss4j.generate.StopReason;
 import io.github.gptoss4j.server.Replies.EventStream;
 import io.github.gptoss4j.server.Replies.KeepAlive;
 import io.helidon.webserver.http.ServerResponse;
@@ -17,64 +16,114 @@ final class Generations {
   private Generations() {}
 
   /**
-   * Generates {@code request} in {@code session} and sends {@code answer} to {@code res}: whole (kept alive
-   * with spaces so a client leaving is noticed), or as server-sent events. A generation the server cancelled
-   * (it is stopping) ends with an error, never with a finish its client would take for a complete answer.
+   * Generates the {@code answer.choices()} choices of {@code request} in {@code session} and sends {@code
+   * answer} to {@code res}: whole (kept alive with spaces so a client leaving is noticed), or as server-sent
+   * events. A generation the server cancelled (it is stopping) ends with an error, never with a finish its
+   * client would take for a complete answer.
    */
   static void run(ChatSession session, GenerationRequest request, boolean stream, Answer answer,
       ServerResponse res) {
-    try (Stream<GenerationEvent> events = open(session, request)) {
-      if (stream) {
-        stream(events.iterator(), answer, new EventStream(res));
+    Output out = new Output(answer, stream, res);
+    int n = answer.choices();
+    try {
+      if (n == 1) {
+        try (Stream<GenerationEvent> events = open(session, request)) {
+          out.begin();
+          for (Iterator<GenerationEvent> it = events.iterator(); it.hasNext(); ) {
+            out.accept(0, it.next());
+          }
+        }
       } else {
-        whole(events.iterator(), answer, new KeepAlive(res));
+        // the choices decode together, each reporting from its own thread
+        session.generate(request, n, (event, choice) -> out.accept(choice, event));
       }
+    } catch (GenerationException e) {
+      if (!out.begun()) {
+        // refused before any work, as open() tells for one choice: the request's fault
+        throw ApiException.invalid("messages", e.getMessage());
+      }
+      out.fail(failed(e));
+      return;
     }
+    out.end();
   }
 
-  private static void whole(Iterator<GenerationEvent> events, Answer answer, KeepAlive keepAlive) {
-    try {
-      while (events.hasNext()) {
-        answer.accept(events.next());
+  /**
+   * Where the events go: the answer, and the client's whole answer kept alive or its stream (begun at the first
+   * event). Synchronized: the choices of {@code n > 1} report from their own threads.
+   */
+  private static final class Output {
+    private final Answer answer;
+    private final boolean stream;
+    private final ServerResponse res;
+    private EventStream sse;
+    private KeepAlive keepAlive;
+
+    Output(Answer answer, boolean stream, ServerResponse res) {
+      this.answer = answer;
+      this.stream = stream;
+      this.res = res;
+    }
+
+    synchronized boolean begun() {
+      return sse != null || keepAlive != null;
+    }
+
+    synchronized void begin() {
+      if (begun()) {
+        return;
+      }
+      if (stream) {
+        sse = new EventStream(res);
+        send(answer.start());
+      } else {
+        keepAlive = new KeepAlive(res);
+      }
+    }
+
+    synchronized void accept(int choice, GenerationEvent event) {
+      begin();
+      List<Answer.Event> events = answer.accept(choice, event);
+      if (stream) {
+        send(events);
+      } else {
         keepAlive.tick();
       }
-    } catch (GenerationException e) {
-      ApiException failed = failed(e);
-      keepAlive.finish(failed.status(), Replies.error(failed));
-      return;
     }
-    if (answer.stopReason() == StopReason.CANCELLED) {
-      ApiException stopping = ApiException.shuttingDown();
-      keepAlive.finish(stopping.status(), Replies.error(stopping));
-      return;
-    }
-    keepAlive.finish(200, answer.whole());
-  }
 
-  private static void stream(Iterator<GenerationEvent> events, Answer answer, EventStream sse) {
-    send(sse, answer.start());
-    try {
-      while (events.hasNext()) {
-        send(sse, answer.accept(events.next()));
+    /** Ends with an error: in the stream (its status is sent already, as OpenAI's servers do), or as the answer. */
+    synchronized void fail(ApiException e) {
+      begin();
+      if (stream) {
+        send(List.of(answer.error(e)));
+        sse.close();
+      } else {
+        keepAlive.finish(e.status(), Replies.error(e));
       }
-    } catch (GenerationException e) {
-      // the status is sent already: the error goes in the stream, as OpenAI's servers do
-      send(sse, List.of(answer.error(failed(e))));
-      sse.close();
-      return;
     }
-    // only the server cancels (a client leaving fails a write instead)
-    send(sse, answer.stopReason() == StopReason.CANCELLED
-        ? List.of(answer.error(ApiException.shuttingDown())) : answer.end());
-    sse.close();
-  }
 
-  private static void send(EventStream sse, List<Answer.Event> events) {
-    events.forEach(sse::send);
+    /** Ends once every choice is done; only the server cancels (a client leaving fails a write instead). */
+    synchronized void end() {
+      if (answer.cancelled()) {
+        fail(ApiException.shuttingDown());
+        return;
+      }
+      begin();
+      if (stream) {
+        send(answer.end());
+        sse.close();
+      } else {
+        keepAlive.finish(200, answer.whole());
+      }
+    }
+
+    private void send(List<Answer.Event> events) {
+      events.forEach(sse::send);
+    }
   }
 
   /** Starts generating; what the Generator refuses before any work (e.g. the context is too small) is a 400. */
-  static Stream<GenerationEvent> open(ChatSession session, GenerationRequest request) {
+  private static Stream<GenerationEvent> open(ChatSession session, GenerationRequest request) {
     try {
       return session.stream(request);
     } catch (GenerationException e) {
@@ -83,7 +132,7 @@ final class Generations {
   }
 
   /** A generation that failed midway (e.g. non-finite logits): the model's fault, not the request's. */
-  static ApiException failed(GenerationException e) {
+  private static ApiException failed(GenerationException e) {
     return new ApiException(500, "server_error", null, "generation_failed", "the generation failed: " + e.getMessage());
   }
 }

@@ -1,6 +1,6 @@
 package io.github.gptoss4j.server;
 
-import io.github.gptoss4j.generate.GenerationRequest;
+import io.github.gptoss4j.generate.GenerationEvent.Done;
 import io.github.gptoss4j.generate.GptOss;
 import io.github.gptoss4j.generate.Stats;
 import io.github.gptoss4j.generate.StopReason;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * An OpenAI-compatible HTTP server over one loaded model: Chat Completions ({@code POST /v1/chat/completions}),
@@ -52,6 +53,8 @@ public final class GptOssServer implements AutoCloseable {
   private final Workers workers;
   private final Metrics metrics;
   private final Deadlines deadlines;
+  /** What the served model's {@link GptOss#onGeneration} hook calls: one instance, so it can be removed. */
+  private final Consumer<Done> counted;
   private volatile Served served;
   private WebServer web;
 
@@ -63,10 +66,25 @@ public final class GptOssServer implements AutoCloseable {
     this.verbose = b.verbose;
     this.health = b.health;
     this.workers = new Workers(b.parallel, b.maxQueue);
-    this.metrics = new Metrics(workers::queued, workers::running);
+    this.metrics = new Metrics(workers::queued, workers::running, () -> served == null ? null : served.model());
+    this.counted = metrics::generation;
     this.deadlines = new Deadlines(b.headerTimeout);
     if (b.model != null) {
-      this.served = new Served(b.model, b.modelName);
+      use(new Served(b.model, b.modelName));
+    }
+  }
+
+  /** Serves {@code next}: its generations are counted in {@code /metrics} from now on, the previous model's not. */
+  private synchronized void use(Served next) {
+    forget();
+    next.model().onGeneration(counted);
+    served = next;
+  }
+
+  /** Stops counting the served model's generations. */
+  private synchronized void forget() {
+    if (served != null) {
+      served.model().removeGenerationListener(counted);
     }
   }
 
@@ -125,7 +143,7 @@ public final class GptOssServer implements AutoCloseable {
    * @param name the id {@code /v1/models} lists and answers carry
    */
   public void serve(GptOss model, String name) {
-    served = new Served(Objects.requireNonNull(model, "model"), Objects.requireNonNull(name, "name"));
+    use(new Served(Objects.requireNonNull(model, "model"), Objects.requireNonNull(name, "name")));
   }
 
   /** The port listened on (the one picked, when the builder said 0). */
@@ -152,6 +170,7 @@ public final class GptOssServer implements AutoCloseable {
   @Override
   public synchronized void close() {
     workers.close();
+    forget();
     if (web != null && web.isRunning()) {
       web.stop();
     }
@@ -160,8 +179,10 @@ public final class GptOssServer implements AutoCloseable {
 
   private void routes(HttpRouting.Builder r) {
     r.addFilter(new Guard(settings, (res, e) -> refuse(res, e, "guard")));
-    route(r, "POST", "/v1/chat/completions", new ChatCompletionsHandler(this));
-    route(r, "POST", "/v1/responses", new ResponsesHandler(this));
+    route(r, "POST", "/v1/chat/completions",
+        new GenerationRoute<>(this, "/v1/chat/completions", ChatCompletionRequest.class, ChatCompletionMapping::plan));
+    route(r, "POST", "/v1/responses",
+        new GenerationRoute<>(this, "/v1/responses", ResponsesRequest.class, ResponsesMapping::plan));
     route(r, "GET", "/v1/models", new ModelsHandler(this, false));
     route(r, "GET", "/v1/models/{id}", new ModelsHandler(this, true));
     route(r, "GET", "/health", new HealthHandler(this, health));
@@ -261,22 +282,28 @@ public final class GptOssServer implements AutoCloseable {
     return workers;
   }
 
-  /** Runs one generation on the workers into {@code answer}, then records it. */
-  void generate(String route, Served served, GenerationRequest request, boolean stream, Answer answer,
-      ServerResponse res) {
+  /** Runs one request's generation on the workers into its answer, then records it. */
+  void generate(String route, Served served, GenerationRoute.Plan plan, ServerResponse res) {
     long start = System.nanoTime();
+    Answer answer = plan.answer();
     workers.run(served.model(), session -> {
-      Generations.run(session, request, stream, answer, res);
+      Generations.run(session, plan.generation(), plan.stream(), answer, res);
       return null;
     });
     if (answer.finished()) {
-      finished(route, stream, answer.stats(), answer.stopReason(), start);
+      for (int i = 0; i < answer.choices(); i++) {
+        finished(route, plan.stream(), answer.done(i), i, answer.choices(), start);
+      }
     }
   }
 
-  /** Records a finished generation: metrics, a JFR event, a log line. */
-  private void finished(String route, boolean streamed, Stats stats, StopReason stop, long startNanos) {
-    metrics.generation(stats);
+  /**
+   * Records a finished generation (one choice of {@code n}): a JFR event, a log line. Its figures reach {@code
+   * /metrics} through the model's {@link GptOss#onGeneration} hook.
+   */
+  private void finished(String route, boolean streamed, Done done, int choice, int n, long startNanos) {
+    Stats stats = done.stats();
+    StopReason stop = done.stopReason();
     GenerationRecord record = new GenerationRecord();
     if (record.shouldCommit()) {
       record.route = route;
@@ -287,9 +314,9 @@ public final class GptOssServer implements AutoCloseable {
       record.stopReason = stop.name();
       record.commit();
     }
-    log(String.format(Locale.ROOT, "serve: %s%s: %d prompt + %d completion tokens, %s, %.2f s", route,
-        streamed ? " (stream)" : "", stats.promptTokens(), stats.generatedTokens(),
-        stop.name().toLowerCase(Locale.ROOT), (System.nanoTime() - startNanos) / 1e9));
+    log(String.format(Locale.ROOT, "serve: %s%s%s: %d prompt + %d completion tokens, %s, %.2f s", route,
+        streamed ? " (stream)" : "", n > 1 ? " choice " + choice + " of " + n : "", stats.promptTokens(),
+        stats.generatedTokens(), stop.name().toLowerCase(Locale.ROOT), (System.nanoTime() - startNanos) / 1e9));
   }
 
   void log(String line) {

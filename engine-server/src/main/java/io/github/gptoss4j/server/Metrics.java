@@ -1,15 +1,20 @@
 package io.github.gptoss4j.server;
 
+import io.github.gptoss4j.generate.GenerationEvent.Done;
+import io.github.gptoss4j.generate.GptOss;
 import io.github.gptoss4j.generate.Stats;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The counters {@code GET /metrics} shows in Prometheus' text format: requests by route and status, queue depth
- * and running generations, prompt and generated tokens, time to first token and decode speed.
+ * and running generations, prompt and generated tokens, time to first token and decode speed (from the served
+ * model's {@link GptOss#onGeneration} hook, one {@link Done} per generation: every choice of a request with
+ * {@code n > 1}), and the KV cache's memory ({@link GptOss#kvCacheBytes()}, {@link GptOss#prefixCacheBytes()}).
  */
 final class Metrics {
   private final Map<String, LongAdder> requests = new ConcurrentSkipListMap<>();
@@ -22,17 +27,22 @@ final class Metrics {
   private final LongAdder decodedTokens = new LongAdder();
   private final IntSupplier queued;
   private final IntSupplier running;
+  private final Supplier<GptOss> model;
 
-  Metrics(IntSupplier queued, IntSupplier running) {
+  /** @param model the model served, or null while it loads */
+  Metrics(IntSupplier queued, IntSupplier running, Supplier<GptOss> model) {
     this.queued = queued;
     this.running = running;
+    this.model = model;
   }
 
   void request(String route, int status) {
     requests.computeIfAbsent("route=\"" + route + "\",status=\"" + status + "\"", k -> new LongAdder()).increment();
   }
 
-  void generation(Stats s) {
+  /** Counts a finished generation of the served model; called on its generating thread. */
+  void generation(Done done) {
+    Stats s = done.stats();
     generations.increment();
     promptTokens.add(s.promptTokens());
     cachedTokens.add(s.cachedTokens());
@@ -55,6 +65,11 @@ final class Metrics {
         .append(n.sum()).append('\n'));
     gauge(out, "gptoss_queue_depth", "requests waiting for a generation slot", queued.getAsInt());
     gauge(out, "gptoss_generations_running", "generations running now", running.getAsInt());
+    GptOss served = model.get();
+    gauge(out, "gptoss_kv_cache_bytes", "off-heap bytes of every KV cache of the model now: open sessions'"
+        + " (a request's n choices each have one) and the prefix cache's", served == null ? 0 : served.kvCacheBytes());
+    gauge(out, "gptoss_prefix_cache_bytes", "off-heap bytes of the shared prefix cache (part of"
+        + " gptoss_kv_cache_bytes)", served == null ? 0 : served.prefixCacheBytes());
     counter(out, "gptoss_generations_total", "generations finished", generations.sum());
     counter(out, "gptoss_prompt_tokens_total", "prompt tokens of finished generations", promptTokens.sum());
     counter(out, "gptoss_cached_prompt_tokens_total", "prompt tokens reused from a KV cache", cachedTokens.sum());

@@ -29,6 +29,12 @@ import java.util.Set;
  * @param stream whether to answer with server-sent events
  */
 record ResponsesMapping(GenerationRequest generation, ResponsesRequest body, boolean stream) {
+  /** {@code POST /v1/responses}: a {@code response} object, or with {@code "stream": true} its event stream. */
+  static GenerationRoute.Plan plan(ResponsesRequest body, ServerSettings settings, GptOssServer.Served served) {
+    ResponsesMapping request = of(body, settings);
+    ResponsesReply reply = new ResponsesReply(body.model() == null ? served.name() : body.model(), request);
+    return new GenerationRoute.Plan(request.generation(), request.stream(), reply);
+  }
 
   static ResponsesMapping of(ResponsesRequest body, ServerSettings settings) {
     refuseUnsupported(body);

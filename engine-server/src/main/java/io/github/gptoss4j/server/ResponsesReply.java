@@ -64,8 +64,9 @@ final class ResponsesReply implements Answer {
     return drain();
   }
 
+  /** Takes one event; {@code choice} is always 0 (the Responses API has no {@code n}). */
   @Override
-  public List<Event> accept(GenerationEvent event) {
+  public List<Event> accept(int choice, GenerationEvent event) {
     take(event);
     return drain();
   }
@@ -106,7 +107,7 @@ final class ResponsesReply implements Answer {
   }
 
   @Override
-  public Done done() {
+  public Done done(int choice) {
     return done;
   }
 

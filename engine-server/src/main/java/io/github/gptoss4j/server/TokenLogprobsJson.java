@@ -10,13 +10,15 @@ import java.nio.charset.StandardCharsets;
  * One token's log-probabilities as OpenAI writes them: {@code {token, logprob, bytes, top_logprobs}}, where
  * {@code token} is the token's text (bytes that are not whole UTF-8 characters read as U+FFFD) and {@code
  * bytes} its exact bytes.
+ *
+ * @param topLogprobs how many of the most likely alternatives to write ({@code top_logprobs})
  */
-record TokenLogprobsJson(Tokenizer tokenizer) {
+record TokenLogprobsJson(Tokenizer tokenizer, int topLogprobs) {
 
   ObjectNode entry(TokenLogprobs logprobs) {
     ObjectNode entry = token(logprobs.token(), logprobs.logprob());
     ArrayNode top = entry.putArray("top_logprobs");
-    logprobs.top().forEach(a -> top.add(token(a.token(), a.logprob())));
+    logprobs.top().stream().limit(topLogprobs).forEach(a -> top.add(token(a.token(), a.logprob())));
     return entry;
   }
 

@@ -211,7 +211,8 @@ class ChatCompletionsTest {
         Arguments.of(chat(", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"bad name\"}}]"),
             "tools[0].function"),
         Arguments.of(chat(", \"tool_choice\": \"required\""), "tool_choice"),
-        Arguments.of(chat(", \"n\": 2"), "n"),
+        Arguments.of(chat(", \"n\": 0"), "n"),
+        Arguments.of(chat(", \"n\": 9"), "n"),
         Arguments.of(chat(", \"stream\": \"yes\""), "stream"));
   }
 

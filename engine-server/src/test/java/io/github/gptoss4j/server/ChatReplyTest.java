@@ -23,16 +23,16 @@ class ChatReplyTest {
 
   @Test
   void reasoningAndAToolCallBecomeReasoningContentAndToolCalls() {
-    ChatReply reply = new ChatReply("gpt-oss-20b", null, false);
-    assertNull(reply.chunkFor(new TokenEvent(200005, null)), "tokens alone show nothing");
-    assertNull(reply.chunkFor(new MessageStart(Role.ASSISTANT, "analysis", null)));
-    JsonNode thinking = reply.chunkFor(new ReasoningDelta("Need weather."));
+    ChatReply reply = new ChatReply("gpt-oss-20b", null, false, 1);
+    assertNull(reply.chunkFor(0, new TokenEvent(200005, null)), "tokens alone show nothing");
+    assertNull(reply.chunkFor(0, new MessageStart(Role.ASSISTANT, "analysis", null)));
+    JsonNode thinking = reply.chunkFor(0, new ReasoningDelta("Need weather."));
     assertEquals("Need weather.", thinking.at("/choices/0/delta/reasoning_content").asText());
-    JsonNode call = reply.chunkFor(new ToolCall("functions.get_weather", "{\"city\":\"Paris\"}", "<|constrain|>json"));
+    JsonNode call = reply.chunkFor(0, new ToolCall("functions.get_weather", "{\"city\":\"Paris\"}", "<|constrain|>json"));
     JsonNode streamed = call.at("/choices/0/delta/tool_calls/0");
     assertEquals(0, streamed.get("index").asInt());
     assertEquals("get_weather", streamed.at("/function/name").asText());
-    JsonNode finish = reply.chunkFor(new Done(StopReason.TOOL_CALL, STATS));
+    JsonNode finish = reply.chunkFor(0, new Done(StopReason.TOOL_CALL, STATS));
     assertEquals("tool_calls", finish.at("/choices/0/finish_reason").asText());
 
     JsonNode response = reply.response();
@@ -51,21 +51,21 @@ class ChatReplyTest {
 
   @Test
   void answerTextAndPreamblesAreContentAndEachStopReasonHasItsFinishReason() {
-    ChatReply reply = new ChatReply("m", null, false);
-    reply.chunkFor(new CommentaryDelta("Let me see. "));
-    reply.chunkFor(new FinalDelta("Sunny."));
-    reply.chunkFor(new Done(StopReason.STOP_TOKEN, STATS));
+    ChatReply reply = new ChatReply("m", null, false, 1);
+    reply.chunkFor(0, new CommentaryDelta("Let me see. "));
+    reply.chunkFor(0, new FinalDelta("Sunny."));
+    reply.chunkFor(0, new Done(StopReason.STOP_TOKEN, STATS));
     assertEquals("Let me see. Sunny.", reply.response().at("/choices/0/message/content").asText());
     assertTrue(reply.response().at("/choices/0/message/reasoning_content").isMissingNode());
-    assertEquals("stop", reply.finishReason());
+    assertEquals("stop", reply.finishReason(0));
     assertEquals("length", finishReason(StopReason.LENGTH));
     assertEquals("stop", finishReason(StopReason.STOP_STRING));
     assertEquals("length", finishReason(StopReason.TIMEOUT), "a deadline cuts the answer, as the token limit does");
   }
 
   private static String finishReason(StopReason reason) {
-    ChatReply reply = new ChatReply("m", null, false);
-    reply.chunkFor(new Done(reason, STATS));
-    return reply.finishReason();
+    ChatReply reply = new ChatReply("m", null, false, 1);
+    reply.chunkFor(0, new Done(reason, STATS));
+    return reply.finishReason(0);
   }
 }

@@ -102,6 +102,61 @@ class OpenAiSdkTest {
   }
 
   @Test
+  void nChoicesShareThePromptEachWithItsIndexFinishAndLogprobsAndTheirStreamAgrees() {
+    ChatCompletion one = client.chat().completions().create(chat(6, 11).build());
+    ChatCompletion two = client.chat().completions().create(chat(6, 11).n(2).logprobs(true).build());
+    assertEquals(List.of(0L, 1L), two.choices().stream().map(ChatCompletion.Choice::index).toList());
+    List<String> texts = new ArrayList<>();
+    for (ChatCompletion.Choice c : two.choices()) {
+      assertEquals(ChatCompletion.Choice.FinishReason.LENGTH, c.finishReason());
+      texts.add(c.message().content().orElseThrow());
+      List<ChatCompletionTokenLogprob> logprobs = c.logprobs().orElseThrow().content().orElseThrow();
+      assertFalse(logprobs.isEmpty(), "each choice has its logprobs");
+      logprobs.forEach(t -> assertEquals(List.of(), t.topLogprobs(), "no top_logprobs asked: none written"));
+    }
+    assertTrue(!texts.get(0).equals(texts.get(1)), "choice 1 samples with seed + 1: " + texts);
+    assertEquals(one.choices().getFirst().message().content().orElseThrow(), texts.get(0),
+        "choice 0 samples with the request's seed");
+    assertEquals(one.usage().orElseThrow().promptTokens(), two.usage().orElseThrow().promptTokens(),
+        "the prompt is counted once");
+    assertEquals(12, two.usage().orElseThrow().completionTokens(), "the completion tokens of both choices");
+    assertEquals(two.usage().orElseThrow().promptTokens() + 12, two.usage().orElseThrow().totalTokens());
+
+    List<StringBuilder> streamed = List.of(new StringBuilder(), new StringBuilder());
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    ChatCompletionCreateParams params = chat(6, 11).n(2)
+        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+      stream.stream().forEach(chunk -> {
+        chunks.add(chunk);
+        assertTrue(chunk.choices().size() <= 1, "one choice a chunk");
+        chunk.choices().forEach(c -> c.delta().content().ifPresent(streamed.get((int) c.index())::append));
+      });
+    }
+    assertEquals(texts, streamed.stream().map(StringBuilder::toString).toList(),
+        "each index streams its choice of the same request");
+    for (long index = 0; index < 2; index++) {
+      long i = index;
+      assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.LENGTH), chunks.stream()
+          .flatMap(c -> c.choices().stream()).filter(c -> c.index() == i)
+          .flatMap(c -> c.finishReason().stream()).toList(), "one finish for choice " + i);
+    }
+    assertEquals(two.usage().orElseThrow().completionTokens(), chunks.getLast().usage().orElseThrow().completionTokens());
+    assertEquals(two.usage().orElseThrow().promptTokens(), chunks.getLast().usage().orElseThrow().promptTokens());
+  }
+
+  @Test
+  void nOutsideOneToEightIsA400NamingN() {
+    for (long n : new long[] {0, 9}) {
+      BadRequestException e = assertThrows(BadRequestException.class,
+          () -> client.chat().completions().create(chat(2, 1).n(n).build()));
+      assertEquals(400, e.statusCode());
+      assertEquals("n", e.param().orElseThrow(), e.getMessage());
+      assertTrue(e.getMessage().contains("[1, 8]"), e.getMessage());
+    }
+  }
+
+  @Test
   void logprobsCoverTheAnswersBytesWithTheAskedAlternatives() {
     ChatCompletion c = client.chat().completions().create(chat(8, 5).logprobs(true).topLogprobs(3).build());
     ChatCompletion.Choice choice = c.choices().getFirst();

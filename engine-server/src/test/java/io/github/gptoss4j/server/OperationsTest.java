@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.gptoss4j.generate.GptOss;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,10 +82,12 @@ class OperationsTest {
 
   @Test
   void shutdownEndsARunningStreamWithAnErrorNotAFinish() throws Exception {
-    for (String path : List.of("/v1/chat/completions", "/v1/responses")) {
+    String threeChoices = ENDLESS.replace("\"stream\"", "\"n\": 3, \"stream\"");
+    for (String request : List.of("/v1/chat/completions " + ENDLESS, "/v1/chat/completions " + threeChoices,
+        "/v1/responses {\"input\": \"Hi\", \"max_output_tokens\": 100000, \"stream\": true}")) {
+      String path = request.substring(0, request.indexOf(' '));
+      String body = request.substring(path.length() + 1);
       GptOssServer server = TestModel.server().build().start();
-      String body = path.endsWith("responses")
-          ? "{\"input\": \"Hi\", \"max_output_tokens\": 100000, \"stream\": true}" : ENDLESS;
       HttpResponse<InputStream> running = open(server, path, body);
       List<String> lines = new ArrayList<>();
       try (BufferedReader events = reader(running)) {
@@ -96,13 +99,16 @@ class OperationsTest {
           lines.add(line);
         }
         closer.get().join(30_000);
+        assertFalse(closer.get().isAlive(), body + ": every generation (each choice) was cancelled");
       }
+      GptOss model = TestModel.model();
+      assertEquals(model.prefixCacheBytes(), model.kvCacheBytes(), body + ": the sessions' KV caches are freed");
       String last = lines.stream().filter(l -> l.startsWith("data: ")).toList().getLast();
       JsonNode error = JSON.readTree(last.substring("data: ".length()));
       assertEquals("server_shutting_down", error.has("error") ? error.at("/error/code").asText() : error.get("code").asText(),
-          path + ": " + last);
+          body + ": " + last);
       assertFalse(lines.stream().anyMatch(l -> l.contains("\"finish_reason\":\"stop\"") || l.equals("data: [DONE]")
-          || l.contains("response.completed")), path + " did not end as if finished");
+          || l.contains("response.completed")), body + " did not end as if finished");
     }
   }
 
@@ -124,6 +130,42 @@ class OperationsTest {
         assertTrue(line.matches("[a-z_]+(\\{[^}]*})? [0-9.]+"), "exposition format: " + line);
       }
     }
+  }
+
+  @Test
+  void kvCacheBytesAreGaugedAndAStoredPromptPrefixTakesWhatTheModelsShapeSays() throws Exception {
+    try (GptOssServer server = TestModel.server().build().start()) {
+      long kvBefore = gauge(get(server, "/metrics").body(), "gptoss_kv_cache_bytes");
+      long prefixBefore = gauge(get(server, "/metrics").body(), "gptoss_prefix_cache_bytes");
+      // a system message no earlier request had: its prefix is stored in the shared prefix cache
+      String system = "You answer for the KV test " + System.nanoTime() + ".";
+      HttpResponse<String> answer = post(server, "/v1/chat/completions", "{\"messages\": [{\"role\": \"system\","
+          + " \"content\": \"" + system + "\"}, {\"role\": \"user\", \"content\": \"Hi\"}], \"max_tokens\": 2}");
+      assertEquals(200, answer.statusCode(), answer.body());
+      String text = get(server, "/metrics").body();
+      assertTrue(text.contains("# TYPE gptoss_kv_cache_bytes gauge\n"), text);
+      assertTrue(text.contains("# TYPE gptoss_prefix_cache_bytes gauge\n"), text);
+      long kv = gauge(text, "gptoss_kv_cache_bytes");
+      long prefix = gauge(text, "gptoss_prefix_cache_bytes");
+      // One position of one layer is a key and a value row per KV head: 2 x kv_heads x head_dim x 4 bytes (f32).
+      // A stored prefix shorter than a chunk holds 1024 positions in each full-attention layer and, in each
+      // sliding one, its ring of window + 256 - 1 (the prefill block) positions.
+      var config = io.github.gptoss4j.testkit.SyntheticCheckpoint.Preset.TINY.config();
+      long perPosition = 2L * config.numKvHeads() * config.headDim() * Float.BYTES;
+      long positions = 0;
+      for (int l = 0; l < config.numLayers(); l++) {
+        positions += config.windowOf(l) > 0 ? config.slidingWindow() + 256 - 1 : 1024;
+      }
+      assertEquals(perPosition * positions, prefix - prefixBefore, "one prefix stored: " + text);
+      // the request's own session is closed: what stays is the prefix cache's new entry
+      assertEquals(prefix - prefixBefore, kv - kvBefore, text);
+      assertTrue(kv >= prefix, text);
+    }
+  }
+
+  private static long gauge(String metrics, String name) {
+    return metrics.lines().filter(l -> l.startsWith(name + " ")).map(l -> Long.parseLong(l.substring(name.length() + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError(name + " missing from " + metrics));
   }
 
   @Test

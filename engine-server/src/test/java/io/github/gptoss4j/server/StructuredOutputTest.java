@@ -59,12 +59,14 @@ class StructuredOutputTest {
   }
 
   @Test
-  void aChatResponseFormatFromAClassParsesIntoIt() {
+  void aChatResponseFormatFromAClassParsesIntoItInEachOfNChoices() {
     StructuredChatCompletion<City> answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
-        .model(TestModel.NAME).addUserMessage("Name a city.").maxCompletionTokens(32).seed(1L)
+        .model(TestModel.NAME).addUserMessage("Name a city.").maxCompletionTokens(32).seed(1L).n(2)
         .responseFormat(City.class).build());
-    City city = answer.choices().getFirst().message().content().orElseThrow();
-    assertNotNull(city.name());
+    assertEquals(2, answer.choices().size());
+    for (StructuredChatCompletion.Choice<City> choice : answer.choices()) {
+      assertNotNull(choice.message().content().orElseThrow().name(), "choice " + choice.index());
+    }
   }
 
   @Test
@@ -77,7 +79,7 @@ class StructuredOutputTest {
   }
 
   @Test
-  void aForcedFunctionIsCalledWithArgumentsValidUnderItsSchema() throws Exception {
+  void aForcedFunctionIsCalledWithArgumentsValidUnderItsSchemaInEachOfNChoices() throws Exception {
     FunctionDefinition weather = FunctionDefinition.builder().name("get_weather")
         .parameters(FunctionParameters.builder()
             .putAdditionalProperty("type", JsonValue.from("object"))
@@ -86,17 +88,19 @@ class StructuredOutputTest {
             .putAdditionalProperty("additionalProperties", JsonValue.from(false)).build())
         .build();
     ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
-        .model(TestModel.NAME).addUserMessage("Weather in Paris?").maxCompletionTokens(32).seed(2L)
+        .model(TestModel.NAME).addUserMessage("Weather in Paris?").maxCompletionTokens(32).seed(2L).n(2)
         .addTool(ChatCompletionFunctionTool.builder().function(weather).build())
         .toolChoice(ChatCompletionNamedToolChoice.builder()
             .function(ChatCompletionNamedToolChoice.Function.builder().name("get_weather").build()).build())
         .build());
-    ChatCompletion.Choice choice = answer.choices().getFirst();
-    assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, choice.finishReason());
-    ChatCompletionMessageToolCall call = choice.message().toolCalls().orElseThrow().getFirst();
-    assertEquals("get_weather", call.asFunction().function().name());
-    JsonNode arguments = JSON.readTree(call.asFunction().function().arguments());
-    assertTrue(arguments.get("city").isTextual(), arguments.toString());
+    assertEquals(2, answer.choices().size());
+    for (ChatCompletion.Choice choice : answer.choices()) {
+      assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, choice.finishReason());
+      ChatCompletionMessageToolCall call = choice.message().toolCalls().orElseThrow().getFirst();
+      assertEquals("get_weather", call.asFunction().function().name());
+      JsonNode arguments = JSON.readTree(call.asFunction().function().arguments());
+      assertTrue(arguments.get("city").isTextual(), arguments.toString());
+    }
   }
 
   @Test
