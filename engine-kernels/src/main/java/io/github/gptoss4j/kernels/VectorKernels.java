@@ -184,15 +184,19 @@ final class VectorKernels extends ScalarKernels {
     prefillRows(w, bias, xp, tokens, out, outOff, r0, r1, s);
   }
 
-  /** Vectors per pass of the batched kernels: 4 × 2 accumulators, 4 converted weights, scale, sum = 14 ymm. */
-  private static final int TILE = 4;
-
-  /** MXFP4 (exact and INT8) and INT8 Q8 rows convert each weight block once for all the vectors of a call. */
+  /** MXFP4 (exact and INT8) and INT8 Q8 rows convert each weight block once for two vectors of a call. */
   @Override
   boolean sharesBlocks(WeightMatrix w) {
     return w instanceof Mxfp4Matrix || int8(w);
   }
 
+  /**
+   * Vectors in pairs; an odd last vector runs as the pair (v, v), which computes it twice and stores the same
+   * bits twice. Why pairs and not 4 vectors per pass: a 4-vector pass with 8 register accumulators exhausted C2's
+   * inlining budget ({@code NodeCountInliningCutoff}), left its vector helpers as calls that box and ran ~3×
+   * slower than separate matvecs; accumulators in scratch (one loop over any number of vectors) ran 0.4–1.3×
+   * separate matvecs, from ~11 cycles of loop overhead per block and ~5–7 per vector.
+   */
   @Override
   void matvecsRows(
       WeightMatrix w, float[] bias, float[] x, int xOff, int vectors, float[] out, int outOff, int r0, int r1,
@@ -203,38 +207,34 @@ final class VectorKernels extends ScalarKernels {
     }
     MatmulInput input = call.input(0);
     boolean int8 = int8(w);
-    for (int v = 0; v < vectors; v += TILE) {
-      int width = Math.min(TILE, vectors - v);
-      int o = outOff + v * w.rows();
+    for (int v = 0; v < vectors; v += 2) {
+      int u = Math.min(v + 1, vectors - 1);
       if (int8) {
-        int8Tile(w, bias, input.xs, input.xd, v, width, out, o, r0, r1, s);
+        int8Pair(w, bias, input.xs, input.xd, v, u, out, outOff, r0, r1, s);
       } else {
-        mxfp4Tile((Mxfp4Matrix) w, bias, input.xPerm, v, width, out, o, r0, r1, s);
+        mxfp4Pair((Mxfp4Matrix) w, bias, input.xPerm, v, u, out, outOff, r0, r1, s);
       }
     }
   }
 
   /**
-   * Rows {@code [r0, r1)} of an MXFP4 matvec for vectors {@code v0 … v0+width−1} (width 1…4) at once: each block
-   * converted once, then for every vector the mul/FMA chain and alternating accumulators of {@link #matvecMxfp4},
-   * so each result is bit for bit that vector's own matvec. Slots past {@code width} are skipped by branches
-   * that do not change within the call. Instead of a branch on the block's parity, each slot's two accumulators
-   * swap after every block; the final {@code now + then} is the same sum either way round (f32 addition
-   * commutes exactly).
+   * Rows {@code [r0, r1)} of an MXFP4 matvec for vectors v and u at once: each block converted once, then for
+   * each vector the mul/FMA chain and the alternating (even/odd block) accumulators of {@link #matvecMxfp4}, so
+   * each result is bit for bit that vector's own matvec.
    */
-  private static void mxfp4Tile(
-      Mxfp4Matrix m, float[] bias, float[] xp, int v0, int width, float[] out, int outOff, int r0, int r1,
-      Scratch s) {
+  private static void mxfp4Pair(
+      Mxfp4Matrix m, float[] bias, float[] xp, int v, int u, float[] out, int outOff, int r0, int r1, Scratch s) {
     int cols = m.cols();
     int nb = cols / BLOCK;
     MemorySegment blocks = m.blocks();
     MemorySegment scales = m.scales();
-    int x0 = v0 * cols;
     for (int r = r0; r < r1; r++) {
       long bBase = (long) r * nb * 16;
       long sBase = (long) r * nb;
-      FloatVector now0 = FloatVector.zero(F);
-      FloatVector now1 = now0, now2 = now0, now3 = now0, then0 = now0, then1 = now0, then2 = now0, then3 = now0;
+      FloatVector even = FloatVector.zero(F);
+      FloatVector odd = even;
+      FloatVector evenU = even;
+      FloatVector oddU = even;
       for (int b = 0; b < nb; b++) {
         ByteVector packed = ByteVector.fromMemorySegment(B, blocks, bBase + 16L * b, LE);
         IntVector lo = pairs(packed.and((byte) 0x0F).selectFrom(FP4_X2));
@@ -244,50 +244,42 @@ final class VectorKernels extends ScalarKernels {
         FloatVector w2 = lowHalf(hi);
         FloatVector w3 = highHalf(hi);
         FloatVector scale = FloatVector.broadcast(F, blockScale(scales, sBase + b));
-        int c = x0 + b * BLOCK;
-        FloatVector sum = blockDot(w0, w1, w2, w3, xp, c).fma(scale, now0);
-        now0 = then0;
-        then0 = sum;
-        if (width > 1) {
-          sum = blockDot(w0, w1, w2, w3, xp, c + cols).fma(scale, now1);
-          now1 = then1;
-          then1 = sum;
-        }
-        if (width > 2) {
-          sum = blockDot(w0, w1, w2, w3, xp, c + 2 * cols).fma(scale, now2);
-          now2 = then2;
-          then2 = sum;
-        }
-        if (width > 3) {
-          sum = blockDot(w0, w1, w2, w3, xp, c + 3 * cols).fma(scale, now3);
-          now3 = then3;
-          then3 = sum;
+        int c = b * BLOCK;
+        FloatVector sum = blockDot(w0, w1, w2, w3, xp, v * cols + c);
+        FloatVector sumU = blockDot(w0, w1, w2, w3, xp, u * cols + c);
+        if ((b & 1) == 0) {
+          even = sum.fma(scale, even);
+          evenU = sumU.fma(scale, evenU);
+        } else {
+          odd = sum.fma(scale, odd);
+          oddU = sumU.fma(scale, oddU);
         }
       }
-      tileOut(now0.add(then0), now1.add(then1), now2.add(then2), now3.add(then3), width, s, bias, r, m.rows(), out,
-          outOff);
+      even.add(odd).intoArray(s.lanes, 0);
+      evenU.add(oddU).intoArray(s.lanes, L);
+      pairOut(s, bias, r, m.rows(), v, u, out, outOff);
     }
   }
 
   /**
-   * {@link #mxfp4Tile} for the INT8 matvecs of MXFP4 ({@link #matvecMxfp4Int8}) and Q8 ({@link #matvecQ8Int8})
-   * weights: each block's weights become 16-bit lanes once for every vector. The pair sums are always the
+   * {@link #mxfp4Pair} for the INT8 matvecs of MXFP4 ({@link #matvecMxfp4Int8}) and Q8 ({@link #matvecQ8Int8})
+   * weights: each block's weights become 16-bit lanes once for both vectors. The pair sums are always the
    * 32-bit {@link #widePairSums}: for MXFP4 they give the same exact integers as {@link #pairSums}, and one
    * method serves both formats (the format branch is taken once per block, not per vector).
    */
-  private static void int8Tile(
-      WeightMatrix w, float[] bias, short[] xs, float[] xd, int v0, int width, float[] out, int outOff, int r0,
-      int r1, Scratch s) {
+  private static void int8Pair(
+      WeightMatrix w, float[] bias, short[] xs, float[] xd, int v, int u, float[] out, int outOff, int r0, int r1,
+      Scratch s) {
     int cols = w.cols();
     int nb = cols / BLOCK;
     Mxfp4Matrix mx = w instanceof Mxfp4Matrix m ? m : null;
     MemorySegment data = mx != null ? mx.blocks() : ((Q8Matrix) w).quants();
     MemorySegment scales = mx != null ? mx.scales() : ((Q8Matrix) w).scales();
-    int x0 = v0 * cols;
-    int d0 = v0 * nb;
     for (int r = r0; r < r1; r++) {
-      FloatVector now0 = FloatVector.zero(F);
-      FloatVector now1 = now0, now2 = now0, now3 = now0, then0 = now0, then1 = now0, then2 = now0, then3 = now0;
+      FloatVector even = FloatVector.zero(F);
+      FloatVector odd = even;
+      FloatVector evenU = even;
+      FloatVector oddU = even;
       for (int b = 0; b < nb; b++) {
         ShortVector lo;
         ShortVector hi;
@@ -303,47 +295,29 @@ final class VectorKernels extends ScalarKernels {
           hi = widen(ByteVector.fromMemorySegment(B, data, q + 16, LE));
           ws = scales.get(Formats.F32, 4 * ((long) r * nb + b));
         }
-        int c = x0 + b * BLOCK;
-        int d = d0 + b;
-        FloatVector sum = int8Dot(lo, hi, xs, c).fma(FloatVector.broadcast(F, ws * xd[d]), now0);
-        now0 = then0;
-        then0 = sum;
-        if (width > 1) {
-          sum = int8Dot(lo, hi, xs, c + cols).fma(FloatVector.broadcast(F, ws * xd[d + nb]), now1);
-          now1 = then1;
-          then1 = sum;
-        }
-        if (width > 2) {
-          sum = int8Dot(lo, hi, xs, c + 2 * cols).fma(FloatVector.broadcast(F, ws * xd[d + 2 * nb]), now2);
-          now2 = then2;
-          then2 = sum;
-        }
-        if (width > 3) {
-          sum = int8Dot(lo, hi, xs, c + 3 * cols).fma(FloatVector.broadcast(F, ws * xd[d + 3 * nb]), now3);
-          now3 = then3;
-          then3 = sum;
+        int c = b * BLOCK;
+        FloatVector sum = int8Dot(lo, hi, xs, v * cols + c);
+        FloatVector sumU = int8Dot(lo, hi, xs, u * cols + c);
+        FloatVector scale = FloatVector.broadcast(F, ws * xd[v * nb + b]);
+        FloatVector scaleU = FloatVector.broadcast(F, ws * xd[u * nb + b]);
+        if ((b & 1) == 0) {
+          even = sum.fma(scale, even);
+          evenU = sumU.fma(scaleU, evenU);
+        } else {
+          odd = sum.fma(scale, odd);
+          oddU = sumU.fma(scaleU, oddU);
         }
       }
-      tileOut(now0.add(then0), now1.add(then1), now2.add(then2), now3.add(then3), width, s, bias, r, w.rows(), out,
-          outOff);
+      even.add(odd).intoArray(s.lanes, 0);
+      evenU.add(oddU).intoArray(s.lanes, L);
+      pairOut(s, bias, r, w.rows(), v, u, out, outOff);
     }
   }
 
-  /**
-   * Row r of the {@code width} vectors of a tile from their summed accumulators. Once per row, so a call that C2
-   * left un-inlined (boxing its vectors) would cost little; it is inlined in practice (hot, small).
-   */
-  private static void tileOut(
-      FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3, int width, Scratch s, float[] bias, int r,
-      int rows, float[] out, int outOff) {
-    float[] lanes = s.lanes;
-    a0.intoArray(lanes, 0);
-    a1.intoArray(lanes, L);
-    a2.intoArray(lanes, 2 * L);
-    a3.intoArray(lanes, 3 * L);
-    for (int k = 0; k < width; k++) {
-      out[outOff + k * rows + r] = lanes(lanes, k * L) + biasOf(bias, r);
-    }
+  /** Row r of vectors v and u from their accumulator lanes in {@code s.lanes[0..8)} and {@code [8..16)}. */
+  private static void pairOut(Scratch s, float[] bias, int r, int rows, int v, int u, float[] out, int outOff) {
+    out[outOff + v * rows + r] = lanes(s.lanes, 0) + biasOf(bias, r);
+    out[outOff + u * rows + r] = lanes(s.lanes, L) + biasOf(bias, r);
   }
 
   /**
@@ -363,7 +337,7 @@ final class VectorKernels extends ScalarKernels {
     return w3.fma(FloatVector.fromArray(F, xp, c + 3 * L), sum);
   }
 
-  /** One vector's INT8 block: 16-bit products, pair sums into 8 int lanes, as f32 (see {@link #int8Tile}). */
+  /** One vector's INT8 block: 16-bit products, pair sums into 8 int lanes, as f32 (see {@link #int8Pair}). */
   private static FloatVector int8Dot(ShortVector lo, ShortVector hi, short[] xs, int c) {
     return widePairSums(lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16))));
   }
