@@ -206,8 +206,10 @@ final class VectorKernels extends ScalarKernels {
     MatmulInput input = call.input(0);
     boolean int8 = int8(w);
     int v0 = 0;
-    if (!int8) {
-      for (; v0 + 4 <= vectors; v0 += 4) {
+    for (; v0 + 4 <= vectors; v0 += 4) {
+      if (int8) {
+        int8Quad(w, bias, input.xs, input.xd, v0, out, outOff, r0, r1, s);
+      } else {
         mxfp4Quad((Mxfp4Matrix) w, bias, input.xPerm, v0, out, outOff, r0, r1, s);
       }
     }
@@ -321,9 +323,7 @@ final class VectorKernels extends ScalarKernels {
       now1.add(then1).intoArray(lanes, L);
       now2.add(then2).intoArray(lanes, 2 * L);
       now3.add(then3).intoArray(lanes, 3 * L);
-      for (int k = 0; k < 4; k++) {
-        out[outOff + (v + k) * rows + r] = lanes(lanes, k * L) + biasOf(bias, r);
-      }
+      quadOut(lanes, bias, r, rows, v, out, outOff);
     }
   }
 
@@ -377,6 +377,87 @@ final class VectorKernels extends ScalarKernels {
       even.add(odd).intoArray(s.lanes, 0);
       evenU.add(oddU).intoArray(s.lanes, L);
       pairOut(s, bias, r, w.rows(), v, u, out, outOff);
+    }
+  }
+
+  /** {@link #int8Pair} for vectors v … v+3, written out as {@link #mxfp4Quad} for the same reason. */
+  private static void int8Quad(
+      WeightMatrix w, float[] bias, short[] xs, float[] xd, int v, float[] out, int outOff, int r0, int r1,
+      Scratch s) {
+    int cols = w.cols();
+    int nb = cols / BLOCK;
+    int rows = w.rows();
+    Mxfp4Matrix mx = w instanceof Mxfp4Matrix m ? m : null;
+    MemorySegment data = mx != null ? mx.blocks() : ((Q8Matrix) w).quants();
+    MemorySegment scales = mx != null ? mx.scales() : ((Q8Matrix) w).scales();
+    for (int r = r0; r < r1; r++) {
+      FloatVector now0 = FloatVector.zero(F);
+      FloatVector then0 = now0, now1 = now0, then1 = now0, now2 = now0, then2 = now0, now3 = now0, then3 = now0;
+      for (int b = 0; b < nb; b++) {
+        ShortVector lo;
+        ShortVector hi;
+        float ws;
+        if (mx != null) {
+          ByteVector packed = ByteVector.fromMemorySegment(B, data, ((long) r * nb + b) * 16, LE);
+          lo = widen(packed.and((byte) 0x0F).selectFrom(FP4_X2));
+          hi = widen(highNibbles(packed).selectFrom(FP4_X2));
+          ws = blockScale(scales, (long) r * nb + b);
+        } else {
+          long q = (long) r * cols + b * BLOCK;
+          lo = widen(ByteVector.fromMemorySegment(B, data, q, LE));
+          hi = widen(ByteVector.fromMemorySegment(B, data, q + 16, LE));
+          ws = scales.get(Formats.F32, 4 * ((long) r * nb + b));
+        }
+        int c = v * cols + b * BLOCK;
+        int d = v * nb + b;
+        IntVector p = lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16)))
+            .reinterpretAsInts();
+        FloatVector t = ((FloatVector) p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+            .add(p.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
+            .fma(FloatVector.broadcast(F, ws * xd[d]), now0);
+        now0 = then0;
+        then0 = t;
+        c += cols;
+        d += nb;
+        p = lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16)))
+            .reinterpretAsInts();
+        t = ((FloatVector) p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+            .add(p.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
+            .fma(FloatVector.broadcast(F, ws * xd[d]), now1);
+        now1 = then1;
+        then1 = t;
+        c += cols;
+        d += nb;
+        p = lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16)))
+            .reinterpretAsInts();
+        t = ((FloatVector) p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+            .add(p.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
+            .fma(FloatVector.broadcast(F, ws * xd[d]), now2);
+        now2 = then2;
+        then2 = t;
+        c += cols;
+        d += nb;
+        p = lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16)))
+            .reinterpretAsInts();
+        t = ((FloatVector) p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+            .add(p.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
+            .fma(FloatVector.broadcast(F, ws * xd[d]), now3);
+        now3 = then3;
+        then3 = t;
+      }
+      float[] lanes = s.lanes;
+      now0.add(then0).intoArray(lanes, 0);
+      now1.add(then1).intoArray(lanes, L);
+      now2.add(then2).intoArray(lanes, 2 * L);
+      now3.add(then3).intoArray(lanes, 3 * L);
+      quadOut(lanes, bias, r, rows, v, out, outOff);
+    }
+  }
+
+  /** Row r of vectors v … v+3 from their accumulator lanes in {@code lanes[0..32)}. */
+  private static void quadOut(float[] lanes, float[] bias, int r, int rows, int v, float[] out, int outOff) {
+    for (int k = 0; k < 4; k++) {
+      out[outOff + (v + k) * rows + r] = lanes(lanes, k * L) + biasOf(bias, r);
     }
   }
 
