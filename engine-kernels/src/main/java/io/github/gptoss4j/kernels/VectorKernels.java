@@ -184,16 +184,15 @@ final class VectorKernels extends ScalarKernels {
     prefillRows(w, bias, xp, tokens, out, outOff, r0, r1, s);
   }
 
-  /** MXFP4 (exact and INT8) and INT8 Q8 rows convert each weight block once for two vectors of a call. */
+  /** MXFP4 (exact and INT8) and INT8 Q8 rows convert each weight block once for up to 4 vectors of a call. */
   @Override
   boolean sharesBlocks(WeightMatrix w) {
     return w instanceof Mxfp4Matrix || int8(w);
   }
 
   /**
-   * Exact MXFP4 vectors in fours, the rest (and INT8) in pairs; an odd last vector runs as the pair (v, v),
-   * which computes it twice and stores the same bits twice. Accumulators in scratch instead (one loop over any
-   * number of vectors) ran 0.4–1.3× separate matvecs: ~11 cycles of loop overhead per block and 5–7 per vector.
+   * Vectors in passes of 4, the last pass 1–4 wide. Accumulators in scratch instead (one loop over any number
+   * of vectors) ran 0.4–1.3× separate matvecs: ~11 cycles of loop overhead per block and 5–7 per vector.
    */
   @Override
   void matvecsRows(
@@ -205,79 +204,31 @@ final class VectorKernels extends ScalarKernels {
     }
     MatmulInput input = call.input(0);
     boolean int8 = int8(w);
-    int v0 = 0;
-    for (; v0 + 4 <= vectors; v0 += 4) {
+    for (int v = 0; v < vectors; v += 4) {
+      int width = Math.min(4, vectors - v);
       if (int8) {
-        int8Quad(w, bias, input.xs, input.xd, v0, out, outOff, r0, r1, s);
+        int8Quad(w, bias, input.xs, input.xd, v, width, out, outOff, r0, r1, s);
       } else {
-        mxfp4Quad((Mxfp4Matrix) w, bias, input.xPerm, v0, out, outOff, r0, r1, s);
-      }
-    }
-    for (int v = v0; v < vectors; v += 2) {
-      int u = Math.min(v + 1, vectors - 1);
-      if (int8) {
-        int8Pair(w, bias, input.xs, input.xd, v, u, out, outOff, r0, r1, s);
-      } else {
-        mxfp4Pair((Mxfp4Matrix) w, bias, input.xPerm, v, u, out, outOff, r0, r1, s);
+        mxfp4Quad((Mxfp4Matrix) w, bias, input.xPerm, v, width, out, outOff, r0, r1, s);
       }
     }
   }
 
   /**
-   * Rows {@code [r0, r1)} of an MXFP4 matvec for vectors v and u at once: each block converted once, then for
-   * each vector the mul/FMA chain and the alternating (even/odd block) accumulators of {@link #matvecMxfp4}, so
-   * each result is bit for bit that vector's own matvec.
-   */
-  private static void mxfp4Pair(
-      Mxfp4Matrix m, float[] bias, float[] xp, int v, int u, float[] out, int outOff, int r0, int r1, Scratch s) {
-    int cols = m.cols();
-    int nb = cols / BLOCK;
-    MemorySegment blocks = m.blocks();
-    MemorySegment scales = m.scales();
-    for (int r = r0; r < r1; r++) {
-      long bBase = (long) r * nb * 16;
-      long sBase = (long) r * nb;
-      FloatVector even = FloatVector.zero(F);
-      FloatVector odd = even;
-      FloatVector evenU = even;
-      FloatVector oddU = even;
-      for (int b = 0; b < nb; b++) {
-        ByteVector packed = ByteVector.fromMemorySegment(B, blocks, bBase + 16L * b, LE);
-        IntVector lo = pairs(packed.and((byte) 0x0F).selectFrom(FP4_X2));
-        IntVector hi = pairs(highNibbles(packed).selectFrom(FP4_X2));
-        FloatVector w0 = lowHalf(lo);
-        FloatVector w1 = highHalf(lo);
-        FloatVector w2 = lowHalf(hi);
-        FloatVector w3 = highHalf(hi);
-        FloatVector scale = FloatVector.broadcast(F, blockScale(scales, sBase + b));
-        int c = b * BLOCK;
-        FloatVector sum = blockDot(w0, w1, w2, w3, xp, v * cols + c);
-        FloatVector sumU = blockDot(w0, w1, w2, w3, xp, u * cols + c);
-        if ((b & 1) == 0) {
-          even = sum.fma(scale, even);
-          evenU = sumU.fma(scale, evenU);
-        } else {
-          odd = sum.fma(scale, odd);
-          oddU = sumU.fma(scale, oddU);
-        }
-      }
-      even.add(odd).intoArray(s.lanes, 0);
-      evenU.add(oddU).intoArray(s.lanes, L);
-      pairOut(s, bias, r, m.rows(), v, u, out, outOff);
-    }
-  }
-
-  /**
-   * {@link #mxfp4Pair} for vectors v … v+3: 8 accumulators, 4 converted weights, the scale and one block sum in
-   * registers (14 of 16 ymm). Instead of a branch on the block's parity, each vector's two accumulators swap
-   * after every block; the final {@code now + then} is the same sum either way round (f32 addition commutes
-   * exactly). The four block sums are written out with Vector API calls rather than through {@link #blockDot}:
-   * C2 refuses our own helpers once the parse passes its node budget ({@code NodeCountInliningCutoff}; the
-   * fourth {@code blockDot} was refused, stayed a call that boxes, and the pass ran at 0.3× separate matvecs),
-   * but it never refuses the Vector API's own methods.
+   * Rows {@code [r0, r1)} of an MXFP4 matvec for vectors v … v+width−1 (width 1…4) at once: each block
+   * converted once, then for each vector the mul/FMA chain, the even/odd block accumulators and the lane sums of
+   * {@link #matvecMxfp4}, so each result is bit for bit that vector's own matvec. In registers: 8 accumulators,
+   * 4 converted weights, the scale and one block sum (14 of 16 ymm). Instead of a branch on the block's parity,
+   * each vector's two accumulators swap after every block; the final {@code now + then} is the same sum either
+   * way round (f32 addition commutes exactly). Slots past {@code width} are skipped by branches that do not
+   * change within the call. The block sums are written out with Vector API calls, not through a helper: C2
+   * refuses our own helpers once the parse passes its node budget ({@code NodeCountInliningCutoff}; the fourth
+   * such helper was refused, stayed a call that boxes, and the pass ran at 0.3× separate matvecs), but it never
+   * refuses the Vector API's own methods.
    */
   private static void mxfp4Quad(
-      Mxfp4Matrix m, float[] bias, float[] xp, int v, float[] out, int outOff, int r0, int r1, Scratch s) {
+      Mxfp4Matrix m, float[] bias, float[] xp, int v, int width, float[] out, int outOff, int r0, int r1,
+      Scratch s) {
     int cols = m.cols();
     int nb = cols / BLOCK;
     MemorySegment blocks = m.blocks();
@@ -302,88 +253,46 @@ final class VectorKernels extends ScalarKernels {
             w1.fma(FloatVector.fromArray(F, xp, c + L), w0.mul(FloatVector.fromArray(F, xp, c))))).fma(scale, now0);
         now0 = then0;
         then0 = t;
-        c += cols;
-        t = w3.fma(FloatVector.fromArray(F, xp, c + 3 * L), w2.fma(FloatVector.fromArray(F, xp, c + 2 * L),
-            w1.fma(FloatVector.fromArray(F, xp, c + L), w0.mul(FloatVector.fromArray(F, xp, c))))).fma(scale, now1);
-        now1 = then1;
-        then1 = t;
-        c += cols;
-        t = w3.fma(FloatVector.fromArray(F, xp, c + 3 * L), w2.fma(FloatVector.fromArray(F, xp, c + 2 * L),
-            w1.fma(FloatVector.fromArray(F, xp, c + L), w0.mul(FloatVector.fromArray(F, xp, c))))).fma(scale, now2);
-        now2 = then2;
-        then2 = t;
-        c += cols;
-        t = w3.fma(FloatVector.fromArray(F, xp, c + 3 * L), w2.fma(FloatVector.fromArray(F, xp, c + 2 * L),
-            w1.fma(FloatVector.fromArray(F, xp, c + L), w0.mul(FloatVector.fromArray(F, xp, c))))).fma(scale, now3);
-        now3 = then3;
-        then3 = t;
+        if (width > 1) {
+          c += cols;
+          t = w3.fma(FloatVector.fromArray(F, xp, c + 3 * L), w2.fma(FloatVector.fromArray(F, xp, c + 2 * L),
+              w1.fma(FloatVector.fromArray(F, xp, c + L), w0.mul(FloatVector.fromArray(F, xp, c))))).fma(scale, now1);
+          now1 = then1;
+          then1 = t;
+        }
+        if (width > 2) {
+          c += cols;
+          t = w3.fma(FloatVector.fromArray(F, xp, c + 3 * L), w2.fma(FloatVector.fromArray(F, xp, c + 2 * L),
+              w1.fma(FloatVector.fromArray(F, xp, c + L), w0.mul(FloatVector.fromArray(F, xp, c))))).fma(scale, now2);
+          now2 = then2;
+          then2 = t;
+        }
+        if (width > 3) {
+          c += cols;
+          t = w3.fma(FloatVector.fromArray(F, xp, c + 3 * L), w2.fma(FloatVector.fromArray(F, xp, c + 2 * L),
+              w1.fma(FloatVector.fromArray(F, xp, c + L), w0.mul(FloatVector.fromArray(F, xp, c))))).fma(scale, now3);
+          now3 = then3;
+          then3 = t;
+        }
       }
       float[] lanes = s.lanes;
       now0.add(then0).intoArray(lanes, 0);
       now1.add(then1).intoArray(lanes, L);
       now2.add(then2).intoArray(lanes, 2 * L);
       now3.add(then3).intoArray(lanes, 3 * L);
-      quadOut(lanes, bias, r, rows, v, out, outOff);
+      quadOut(lanes, width, bias, r, rows, v, out, outOff);
     }
   }
 
   /**
-   * {@link #mxfp4Pair} for the INT8 matvecs of MXFP4 ({@link #matvecMxfp4Int8}) and Q8 ({@link #matvecQ8Int8})
-   * weights: each block's weights become 16-bit lanes once for both vectors. The pair sums are always the
-   * 32-bit {@link #widePairSums}: for MXFP4 they give the same exact integers as {@link #pairSums}, and one
-   * method serves both formats (the format branch is taken once per block, not per vector).
+   * {@link #mxfp4Quad} for the INT8 matvecs of MXFP4 ({@link #matvecMxfp4Int8}) and Q8 ({@link #matvecQ8Int8})
+   * weights: each block's weights become 16-bit lanes once for every vector of the pass. The pair sums are always
+   * the 32-bit form of {@link #widePairSums}: for MXFP4 they give the same exact integers as {@link #pairSums},
+   * and one method serves both formats (the format branch is taken once per block, not per vector).
    */
-  private static void int8Pair(
-      WeightMatrix w, float[] bias, short[] xs, float[] xd, int v, int u, float[] out, int outOff, int r0, int r1,
-      Scratch s) {
-    int cols = w.cols();
-    int nb = cols / BLOCK;
-    Mxfp4Matrix mx = w instanceof Mxfp4Matrix m ? m : null;
-    MemorySegment data = mx != null ? mx.blocks() : ((Q8Matrix) w).quants();
-    MemorySegment scales = mx != null ? mx.scales() : ((Q8Matrix) w).scales();
-    for (int r = r0; r < r1; r++) {
-      FloatVector even = FloatVector.zero(F);
-      FloatVector odd = even;
-      FloatVector evenU = even;
-      FloatVector oddU = even;
-      for (int b = 0; b < nb; b++) {
-        ShortVector lo;
-        ShortVector hi;
-        float ws;
-        if (mx != null) {
-          ByteVector packed = ByteVector.fromMemorySegment(B, data, ((long) r * nb + b) * 16, LE);
-          lo = widen(packed.and((byte) 0x0F).selectFrom(FP4_X2));
-          hi = widen(highNibbles(packed).selectFrom(FP4_X2));
-          ws = blockScale(scales, (long) r * nb + b);
-        } else {
-          long q = (long) r * cols + b * BLOCK;
-          lo = widen(ByteVector.fromMemorySegment(B, data, q, LE));
-          hi = widen(ByteVector.fromMemorySegment(B, data, q + 16, LE));
-          ws = scales.get(Formats.F32, 4 * ((long) r * nb + b));
-        }
-        int c = b * BLOCK;
-        FloatVector sum = int8Dot(lo, hi, xs, v * cols + c);
-        FloatVector sumU = int8Dot(lo, hi, xs, u * cols + c);
-        FloatVector scale = FloatVector.broadcast(F, ws * xd[v * nb + b]);
-        FloatVector scaleU = FloatVector.broadcast(F, ws * xd[u * nb + b]);
-        if ((b & 1) == 0) {
-          even = sum.fma(scale, even);
-          evenU = sumU.fma(scaleU, evenU);
-        } else {
-          odd = sum.fma(scale, odd);
-          oddU = sumU.fma(scaleU, oddU);
-        }
-      }
-      even.add(odd).intoArray(s.lanes, 0);
-      evenU.add(oddU).intoArray(s.lanes, L);
-      pairOut(s, bias, r, w.rows(), v, u, out, outOff);
-    }
-  }
-
-  /** {@link #int8Pair} for vectors v … v+3, written out as {@link #mxfp4Quad} for the same reason. */
   private static void int8Quad(
-      WeightMatrix w, float[] bias, short[] xs, float[] xd, int v, float[] out, int outOff, int r0, int r1,
-      Scratch s) {
+      WeightMatrix w, float[] bias, short[] xs, float[] xd, int v, int width, float[] out, int outOff, int r0,
+      int r1, Scratch s) {
     int cols = w.cols();
     int nb = cols / BLOCK;
     int rows = w.rows();
@@ -417,55 +326,58 @@ final class VectorKernels extends ScalarKernels {
             .fma(FloatVector.broadcast(F, ws * xd[d]), now0);
         now0 = then0;
         then0 = t;
-        c += cols;
-        d += nb;
-        p = lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16)))
-            .reinterpretAsInts();
-        t = ((FloatVector) p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-            .add(p.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
-            .fma(FloatVector.broadcast(F, ws * xd[d]), now1);
-        now1 = then1;
-        then1 = t;
-        c += cols;
-        d += nb;
-        p = lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16)))
-            .reinterpretAsInts();
-        t = ((FloatVector) p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-            .add(p.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
-            .fma(FloatVector.broadcast(F, ws * xd[d]), now2);
-        now2 = then2;
-        then2 = t;
-        c += cols;
-        d += nb;
-        p = lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16)))
-            .reinterpretAsInts();
-        t = ((FloatVector) p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-            .add(p.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
-            .fma(FloatVector.broadcast(F, ws * xd[d]), now3);
-        now3 = then3;
-        then3 = t;
+        if (width > 1) {
+          c += cols;
+          d += nb;
+          p = lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16)))
+              .reinterpretAsInts();
+          t = ((FloatVector) p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+              .add(p.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
+              .fma(FloatVector.broadcast(F, ws * xd[d]), now1);
+          now1 = then1;
+          then1 = t;
+        }
+        if (width > 2) {
+          c += cols;
+          d += nb;
+          p = lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16)))
+              .reinterpretAsInts();
+          t = ((FloatVector) p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+              .add(p.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
+              .fma(FloatVector.broadcast(F, ws * xd[d]), now2);
+          now2 = then2;
+          then2 = t;
+        }
+        if (width > 3) {
+          c += cols;
+          d += nb;
+          p = lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16)))
+              .reinterpretAsInts();
+          t = ((FloatVector) p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+              .add(p.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0))
+              .fma(FloatVector.broadcast(F, ws * xd[d]), now3);
+          now3 = then3;
+          then3 = t;
+        }
       }
       float[] lanes = s.lanes;
       now0.add(then0).intoArray(lanes, 0);
       now1.add(then1).intoArray(lanes, L);
       now2.add(then2).intoArray(lanes, 2 * L);
       now3.add(then3).intoArray(lanes, 3 * L);
-      quadOut(lanes, bias, r, rows, v, out, outOff);
+      quadOut(lanes, width, bias, r, rows, v, out, outOff);
     }
   }
 
-  /** Row r of vectors v … v+3 from their accumulator lanes in {@code lanes[0..32)}. */
-  private static void quadOut(float[] lanes, float[] bias, int r, int rows, int v, float[] out, int outOff) {
-    for (int k = 0; k < 4; k++) {
+  /** Row r of vectors v … v+width−1 from their accumulator lanes in {@code lanes[0..8·width)}. */
+  private static void quadOut(
+      float[] lanes, int width, float[] bias, int r, int rows, int v, float[] out, int outOff) {
+    for (int k = 0; k < width; k++) {
       out[outOff + (v + k) * rows + r] = lanes(lanes, k * L) + biasOf(bias, r);
     }
   }
 
-  /** Row r of vectors v and u from their accumulator lanes in {@code s.lanes[0..8)} and {@code [8..16)}. */
-  private static void pairOut(Scratch s, float[] bias, int r, int rows, int v, int u, float[] out, int outOff) {
-    out[outOff + v * rows + r] = lanes(s.lanes, 0) + biasOf(bias, r);
-    out[outOff + u * rows + r] = lanes(s.lanes, L) + biasOf(bias, r);
-  }
+
 
   /**
    * The scale {@link #lowHalf}/{@link #highHalf} values are multiplied by (with them, the one place the batched
@@ -475,19 +387,9 @@ final class VectorKernels extends ScalarKernels {
     return HALF_SCALE[scales.get(java.lang.foreign.ValueLayout.JAVA_BYTE, index) & 0xFF];
   }
 
-  /** One vector's block sum in the order of {@link #matvecMxfp4}: the first product, then three FMAs. */
-  private static FloatVector blockDot(
-      FloatVector w0, FloatVector w1, FloatVector w2, FloatVector w3, float[] xp, int c) {
-    FloatVector sum = w0.mul(FloatVector.fromArray(F, xp, c));
-    sum = w1.fma(FloatVector.fromArray(F, xp, c + L), sum);
-    sum = w2.fma(FloatVector.fromArray(F, xp, c + 2 * L), sum);
-    return w3.fma(FloatVector.fromArray(F, xp, c + 3 * L), sum);
-  }
 
-  /** One vector's INT8 block: 16-bit products, pair sums into 8 int lanes, as f32 (see {@link #int8Pair}). */
-  private static FloatVector int8Dot(ShortVector lo, ShortVector hi, short[] xs, int c) {
-    return widePairSums(lo.mul(ShortVector.fromArray(S16, xs, c)).add(hi.mul(ShortVector.fromArray(S16, xs, c + 16))));
-  }
+
+
 
   private static void prefillRows(
       WeightMatrix w, float[] bias, float[] xp, int tokens, float[] out, int outOff, int r0, int r1, Scratch s) {

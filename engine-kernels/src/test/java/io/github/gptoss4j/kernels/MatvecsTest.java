@@ -50,10 +50,10 @@ class MatvecsTest {
   }
 
   /**
-   * The kernels that convert each block once for two vectors (MXFP4 exact and INT8, Q8 INT8) against each
-   * vector's own matmul: odd and even vector counts (an odd last vector runs as a pair with itself), row counts
-   * that are odd and not multiples of the row groups or of the 16 rows per pass, rows of 1, 3 (odd: the last
-   * block goes to the even accumulator) and 90 blocks, with and without bias, 1–3 threads.
+   * The kernels that convert each block once for up to 4 vectors (MXFP4 exact and INT8, Q8 INT8) against each
+   * vector's own matmul: vector counts that leave last passes of 1, 2, 3 and 4 vectors, row counts that are odd
+   * and not multiples of the row groups or of the 16 rows per pass, rows of 1, 3 (odd: the accumulators swap an
+   * odd number of times) and 90 blocks, with and without bias, 1–3 threads.
    */
   @Test
   void sharedBlockTilesMatchEachVectorsOwnMatmul() {
