@@ -94,7 +94,7 @@ class ScalarKernels implements Kernels {
       WeightMatrix w, float[] bias, float[] x, int xOff, int tokens, float[] out, int outOff) {
     checkMatmul("matmul", w, bias, x, xOff, tokens, out, outOff);
     Call call = calls.get();
-    prepare(w, x, xOff, tokens, call.input(0));
+    prepare(w, x, xOff, tokens, tokens == 1, call.input(0));
     run(call, w, bias, x, xOff, tokens, 0, out, outOff);
   }
 
@@ -107,8 +107,12 @@ class ScalarKernels implements Kernels {
       return;
     }
     Call call = calls.get();
-    for (int v = 0; v < vectors; v++) {
-      prepare(w, x, xOff + v * w.cols(), 1, call.input(v));
+    if (sharesBlocks(w)) {
+      prepare(w, x, xOff, vectors, true, call.input(0)); // vector v at v·cols, as in its own matmul
+    } else {
+      for (int v = 0; v < vectors; v++) {
+        prepare(w, x, xOff + v * w.cols(), 1, true, call.input(v));
+      }
     }
     run(call, w, bias, x, xOff, 1, vectors, out, outOff);
   }
@@ -125,13 +129,16 @@ class ScalarKernels implements Kernels {
     }
   }
 
-  /** Quantises (INT8) and lays out one call's activations for its kernels, on the calling thread. */
-  private void prepare(WeightMatrix w, float[] x, int xOff, int tokens, MatmulInput input) {
+  /**
+   * Quantises (INT8) and lays out one call's activations for its kernels, on the calling thread; {@code decode}:
+   * every token in the layout of the one-token kernels.
+   */
+  private void prepare(WeightMatrix w, float[] x, int xOff, int tokens, boolean decode, MatmulInput input) {
     if (int8(w)) {
       input.reserveQuantized(tokens * w.cols());
       Formats.quantizeQ8(x, xOff, tokens * w.cols(), input.xq, 0, input.xd, 0);
     }
-    beforeMatmul(w, x, xOff, tokens, input);
+    beforeMatmul(w, x, xOff, tokens, decode, input);
   }
 
   private void run(
@@ -159,7 +166,24 @@ class ScalarKernels implements Kernels {
   }
 
   /** Runs once per matmul call on the calling thread, before the rows are split over threads. */
-  void beforeMatmul(WeightMatrix w, float[] x, int xOff, int tokens, MatmulInput input) {}
+  void beforeMatmul(WeightMatrix w, float[] x, int xOff, int tokens, boolean decode, MatmulInput input) {}
+
+  /**
+   * Whether {@link #matvecsRows} runs all vectors of a matvecs call over each weight block at once (their
+   * activations then prepared together in {@code input(0)}); otherwise each vector has its own input.
+   */
+  boolean sharesBlocks(WeightMatrix w) {
+    return false;
+  }
+
+  /** Rows {@code [r0, r1)} of a matvecs call for every vector: here one one-token matmul per vector. */
+  void matvecsRows(
+      WeightMatrix w, float[] bias, float[] x, int xOff, int vectors, float[] out, int outOff, int r0, int r1,
+      Scratch s, Call call) {
+    for (int v = 0; v < vectors; v++) {
+      matmulRows(w, bias, x, xOff + v * w.cols(), 1, out, outOff + v * w.rows(), r0, r1, s, call.input(v));
+    }
+  }
 
   /** Chunks hold a multiple of this many rows (vector kernels process several rows per pass). */
   int rowGroup() {
@@ -262,13 +286,8 @@ class ScalarKernels implements Kernels {
         return;
       }
       // A few rows at a time for every vector: the rows come from memory once and stay in cache for the rest.
-      int cols = w.cols();
-      int rows = w.rows();
       for (int g = r0; g < r1; g += VECTOR_ROWS) {
-        int end = Math.min(g + VECTOR_ROWS, r1);
-        for (int v = 0; v < vectors; v++) {
-          matmulRows(w, bias, x, xOff + v * cols, 1, out, outOff + v * rows, g, end, s, call.input(v));
-        }
+        matvecsRows(w, bias, x, xOff, vectors, out, outOff, g, Math.min(g + VECTOR_ROWS, r1), s, call);
       }
     }
   }

@@ -49,6 +49,48 @@ class MatvecsTest {
     }
   }
 
+  /**
+   * The kernels that convert each block once for up to 4 vectors (MXFP4 exact and INT8, Q8 INT8) against each
+   * vector's own matmul: vector counts that leave last passes of 1, 2, 3 and 4 vectors, row counts that are odd
+   * and not multiples of the row groups or of the 16 rows per pass, rows of 1, 3 (odd: the accumulators swap an
+   * odd number of times) and 90 blocks, with and without bias, 1–3 threads.
+   */
+  @Test
+  void sharedBlockTilesMatchEachVectorsOwnMatmul() {
+    Random rnd = new Random(19);
+    for (int[] shape : new int[][] {{1, 32}, {13, 96}, {37, 2880}, {61, 96}}) {
+      int rows = shape[0];
+      int cols = shape[1];
+      Mxfp4Matrix mxfp4 = TestData.mxfp4(rnd, rows, cols, 110, 135, new float[rows * cols]);
+      Q8Matrix q8 = Q8Matrix.quantize(TestData.bf16(rnd, rows, cols, new float[rows * cols]), Arena.ofAuto());
+      for (Precision precision : Precision.values()) {
+        for (int threads = 1; threads <= 3; threads++) {
+          try (Kernels kernels = KernelProvider.create(KernelProvider.Impl.VECTOR, threads, precision)) {
+            for (WeightMatrix w : List.of(mxfp4, q8)) {
+              for (float[] bias : new float[][] {null, TestData.randomFloats(rnd, rows)}) {
+                for (int vectors : new int[] {1, 2, 3, 4, 5, 8, 17}) {
+                  float[] x = TestData.randomFloats(rnd, 3 + vectors * cols);
+                  float[] alone = new float[vectors * rows];
+                  for (int v = 0; v < vectors; v++) {
+                    kernels.matmul(w, bias, x, 3 + v * cols, 1, alone, v * rows);
+                  }
+                  float[] batched = new float[vectors * rows];
+                  kernels.matvecs(w, bias, x, 3, vectors, batched, 0);
+                  for (int v = 0; v < vectors; v++) {
+                    String what = precision + "/" + threads + " threads/" + w.getClass().getSimpleName() + " "
+                        + rows + "x" + cols + (bias == null ? "" : "+bias") + "/vector " + v + " of " + vectors;
+                    assertArrayEquals(Arrays.copyOfRange(alone, v * rows, (v + 1) * rows),
+                        Arrays.copyOfRange(batched, v * rows, (v + 1) * rows), what);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void shapesAreChecked() {
     Random rnd = new Random(2);
