@@ -47,17 +47,9 @@ final class VectorKernels extends ScalarKernels {
    */
   private static final float[] HALF_SCALE = new float[256];
 
-  /**
-   * 2^(e−144) = {@link #HALF_SCALE}·2^−16, for FP4 values converted ×2^16 (see {@link #matvecMxfp4}). Exact for
-   * every e: powers of two down to 2^−149 are floats (subnormal below 2^−126), and FMA rounds a subnormal
-   * operand's product exactly like any other.
-   */
-  private static final float[] HALF_SCALE_16 = new float[256];
-
   static {
     for (int e = 0; e < 256; e++) {
       HALF_SCALE[e] = Math.scalb(1f, e - 128);
-      HALF_SCALE_16[e] = Math.scalb(1f, e - 144);
     }
   }
 
@@ -384,16 +376,7 @@ final class VectorKernels extends ScalarKernels {
     }
   }
 
-  /**
-   * Rows {@code [r0, r1)} of an MXFP4 matvec (why the row loop is here: see {@link #matvecBf16}). The FP4 pairs
-   * are converted ×2^16 ({@link #lowHalf16}/{@link #highHalf16}: per 8 pairs one shift and one AND instead of
-   * three shifts) and the 2^−16 goes into the scale ({@link #HALF_SCALE_16}). Every product and partial sum is
-   * then exactly 2^16 times that of {@link #unscaledDot}: a power-of-two factor changes no rounding above
-   * 2^−126, below it nothing rounds (a weight is 0 or ≥ 1 in magnitude, so a subnormal product or sum is
-   * exact), and the last FMA sees the same real product. Unless a scaled value overflows (|x| ≳ 2^107): the
-   * row's sum is then not finite, and that row is redone unscaled. So the results are the unscaled recipe's,
-   * bit for bit, for any input.
-   */
+  /** Rows {@code [r0, r1)} of an MXFP4 matvec (why the row loop is here: see {@link #matvecBf16}). */
   private static void matvecMxfp4(
       Mxfp4Matrix m, float[] bias, float[] xp, float[] out, int outOff, int r0, int r1, Scratch s) {
     int nb = m.cols() / BLOCK;
@@ -409,11 +392,11 @@ final class VectorKernels extends ScalarKernels {
         IntVector lo = pairs(packed.and((byte) 0x0F).selectFrom(FP4_X2));
         IntVector hi = pairs(highNibbles(packed).selectFrom(FP4_X2));
         int c = b * BLOCK;
-        FloatVector sum = lowHalf16(lo).mul(FloatVector.fromArray(F, xp, c));
-        sum = highHalf16(lo).fma(FloatVector.fromArray(F, xp, c + L), sum);
-        sum = lowHalf16(hi).fma(FloatVector.fromArray(F, xp, c + 2 * L), sum);
-        sum = highHalf16(hi).fma(FloatVector.fromArray(F, xp, c + 3 * L), sum);
-        float scale = HALF_SCALE_16[scales.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sBase + b) & 0xFF];
+        FloatVector sum = lowHalf(lo).mul(FloatVector.fromArray(F, xp, c));
+        sum = highHalf(lo).fma(FloatVector.fromArray(F, xp, c + L), sum);
+        sum = lowHalf(hi).fma(FloatVector.fromArray(F, xp, c + 2 * L), sum);
+        sum = highHalf(hi).fma(FloatVector.fromArray(F, xp, c + 3 * L), sum);
+        float scale = HALF_SCALE[scales.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sBase + b) & 0xFF];
         if ((b & 1) == 0) {
           acc0 = sum.fma(FloatVector.broadcast(F, scale), acc0);
         } else {
@@ -421,39 +404,8 @@ final class VectorKernels extends ScalarKernels {
         }
       }
       acc0.add(acc1).intoArray(s.lanes, 0);
-      float dot = lanes(s);
-      out[outOff + r] = (Float.isFinite(dot) ? dot : unscaledDot(m, r, xp, s)) + biasOf(bias, r);
+      out[outOff + r] = lanes(s) + biasOf(bias, r);
     }
-  }
-
-  /**
-   * Row {@code r} of an MXFP4 matvec with the FP4 values converted as they are: the recipe whose bits {@link
-   * #matvecMxfp4} reproduces, run only for the rows whose ×2^16 sum overflowed (or whose input is not finite).
-   */
-  private static float unscaledDot(Mxfp4Matrix m, int r, float[] xp, Scratch s) {
-    int nb = m.cols() / BLOCK;
-    long bBase = (long) r * nb * 16;
-    long sBase = (long) r * nb;
-    FloatVector acc0 = FloatVector.zero(F);
-    FloatVector acc1 = acc0;
-    for (int b = 0; b < nb; b++) {
-      ByteVector packed = ByteVector.fromMemorySegment(B, m.blocks(), bBase + 16L * b, LE);
-      IntVector lo = pairs(packed.and((byte) 0x0F).selectFrom(FP4_X2));
-      IntVector hi = pairs(highNibbles(packed).selectFrom(FP4_X2));
-      int c = b * BLOCK;
-      FloatVector sum = lowHalf(lo).mul(FloatVector.fromArray(F, xp, c));
-      sum = highHalf(lo).fma(FloatVector.fromArray(F, xp, c + L), sum);
-      sum = lowHalf(hi).fma(FloatVector.fromArray(F, xp, c + 2 * L), sum);
-      sum = highHalf(hi).fma(FloatVector.fromArray(F, xp, c + 3 * L), sum);
-      float scale = HALF_SCALE[m.scales().get(java.lang.foreign.ValueLayout.JAVA_BYTE, sBase + b) & 0xFF];
-      if ((b & 1) == 0) {
-        acc0 = sum.fma(FloatVector.broadcast(F, scale), acc0);
-      } else {
-        acc1 = sum.fma(FloatVector.broadcast(F, scale), acc1);
-      }
-    }
-    acc0.add(acc1).intoArray(s.lanes, 0);
-    return lanes(s);
   }
 
   /**
@@ -571,16 +523,6 @@ final class VectorKernels extends ScalarKernels {
   /** The high 16-bit value of each int lane as f32. */
   private static FloatVector highHalf(IntVector v) {
     return (FloatVector) v.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0);
-  }
-
-  /** {@link #lowHalf} ·2^16 (exact: the low value moved to the top, no shift back). */
-  private static FloatVector lowHalf16(IntVector v) {
-    return (FloatVector) v.lanewise(VectorOperators.LSHL, 16).convert(VectorOperators.I2F, 0);
-  }
-
-  /** {@link #highHalf} ·2^16 (exact: the low value masked off instead of shifted out). */
-  private static FloatVector highHalf16(IntVector v) {
-    return (FloatVector) v.and(0xFFFF0000).convert(VectorOperators.I2F, 0);
   }
 
   /** Row {@code r} as f32 into {@code dst[off..off+cols)}, whole blocks permuted like the activations. */
