@@ -45,6 +45,7 @@ public final class GptOss implements AutoCloseable {
   private final PromptRenderer renderer;
   private final BatchScheduler scheduler;
   private final PrefixStore prefixStore;
+  private final Speculation speculation;
   private final Runnable resources;
   private final List<Consumer<? super Done>> generationListeners = new CopyOnWriteArrayList<>();
 
@@ -52,6 +53,7 @@ public final class GptOss implements AutoCloseable {
       Supplier<Decoder> decoders,
       BatchScheduler scheduler,
       PrefixStore prefixStore,
+      Speculation speculation,
       HarmonyEncoding harmony,
       Kernels kernels,
       int vocabSize,
@@ -61,6 +63,7 @@ public final class GptOss implements AutoCloseable {
     this.decoders = decoders;
     this.scheduler = scheduler;
     this.prefixStore = prefixStore;
+    this.speculation = speculation;
     this.harmony = harmony;
     this.kernels = kernels;
     this.vocabSize = vocabSize;
@@ -155,6 +158,7 @@ public final class GptOss implements AutoCloseable {
         () -> new TransformerDecoder(transformer, scheduler, options, maxBlock),
         scheduler,
         options.prefixCacheBytes() > 0 ? new PrefixStore(options.prefixCacheBytes()) : null,
+        options.speculation(),
         HarmonyEncoding.of(tokenizer),
         transformer.kernels(),
         config.vocabSize(),
@@ -271,6 +275,11 @@ public final class GptOss implements AutoCloseable {
   /** The shared prefix cache, or null when it is off. */
   PrefixStore prefixStore() {
     return prefixStore;
+  }
+
+  /** Speculative decoding for requests that do not choose their own. */
+  Speculation speculation() {
+    return speculation;
   }
 
   /** The scheduler batching this model's sessions, or null when batching is off. */
