@@ -58,9 +58,9 @@ final class Speculator {
   void advance(int token, float[] logits, int room) {
     append(token);
     if (next < count && block[next] == token) {
-      accepted++;
+      System.arraycopy(rows, next * vocab, logits, 0, vocab); // the logits after the guess
       next++;
-      System.arraycopy(rows, next * vocab, logits, 0, vocab);
+      accepted++;
       return;
     }
     settle();
