@@ -55,6 +55,10 @@ final class BenchCommand implements Callable<Integer> {
       + "greedy sequences, comma-separated (e.g. 1,2,4,8): aggregate and per-sequence tokens/s.")
   List<Integer> sessions = List.of();
 
+  @Option(names = "--verify-cost", paramLabel = "K", description = "Also time a speculative verification of k = 1..K "
+      + "tokens in one pass against one one-token step, at depths 0 and 1024: the cost curve that decides --speculate.")
+  int verifyTokens;
+
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
@@ -62,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     EndToEndBench.Options options;
     try {
-      options = new EndToEndBench.Options(model, promptTokens, genTokens, depths, reps, kvType, sessions);
+      options = new EndToEndBench.Options(model, promptTokens, genTokens, depths, reps, kvType, sessions, verifyTokens);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
@@ -87,6 +91,10 @@ final class BenchCommand implements Callable<Integer> {
     for (EndToEndBench.Sessions m : r.sessions()) {
       out.printf(Locale.ROOT, "sessions %-4d %s tok/s aggregate, %s tok/s each%n", m.sessions(),
           spread(m.aggregateDecodeTokensPerS()), spread(m.perSequenceTokensPerS()));
+    }
+    for (EndToEndBench.VerifyCost v : r.verifyCost()) {
+      out.printf(Locale.ROOT, "verify @%-5d k=%-2d %8.3f ms, %.2f× a %.3f ms step%n", v.depth(), v.tokens(), v.verifyMs(),
+          v.ratio(), v.stepMs());
     }
     out.printf(Locale.ROOT, "peak RSS     %.2f GB%n", r.peakRssBytes() / 1e9);
     if (json != null) {
