@@ -65,6 +65,10 @@ final class BenchCommand implements Callable<Integer> {
       + "cache) against the same request cold.")
   int cachedPrefix;
 
+  @Option(names = "--verify-cost", paramLabel = "K", description = "Also time a speculative verification of k = 1..K "
+      + "tokens in one pass against one one-token step, at depths 0 and 1024: the cost curve that decides --speculate.")
+  int verifyTokens;
+
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
@@ -72,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     EndToEndBench.Options options;
     try {
-      options = new EndToEndBench.Options(model, promptTokens, genTokens, depths, reps, kvType, sessions, budget, cachedPrefix);
+      options = new EndToEndBench.Options(model, promptTokens, genTokens, depths, reps, kvType, sessions, budget, cachedPrefix, verifyTokens);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
@@ -112,6 +116,10 @@ final class BenchCommand implements Callable<Integer> {
       var c = r.cachedPrefix();
       out.printf(Locale.ROOT, "prefix cache %d-token prompt, %d cached: TTFT %s s cached, %s s cold%n", c.promptTokens(),
           c.cachedTokens(), spread(c.cachedTtftS()), spread(c.coldTtftS()));
+    }
+    for (EndToEndBench.VerifyCost v : r.verifyCost()) {
+      out.printf(Locale.ROOT, "verify @%-5d k=%-2d %8.3f ms, %.2f× a %.3f ms step%n", v.depth(), v.tokens(), v.verifyMs(),
+          v.ratio(), v.stepMs());
     }
     out.printf(Locale.ROOT, "peak RSS     %.2f GB%n", r.peakRssBytes() / 1e9);
     if (json != null) {

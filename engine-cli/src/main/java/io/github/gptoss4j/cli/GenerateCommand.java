@@ -134,7 +134,9 @@ final class GenerateCommand implements Callable<Integer> {
         .put("ttft_s", s.timeToFirstTokenNanos() / 1e9)
         .put("prefill_tokens_per_s", s.prefillTokensPerSecond())
         .put("decode_tokens_per_s", s.decodeTokensPerSecond())
-        .put("seed", s.seed());
+        .put("seed", s.seed())
+        .put("drafted_tokens", s.draftedTokens())
+        .put("accepted_tokens", s.acceptedTokens());
     return root;
   }
 }

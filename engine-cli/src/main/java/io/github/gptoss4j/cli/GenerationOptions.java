@@ -3,6 +3,7 @@ package io.github.gptoss4j.cli;
 import io.github.gptoss4j.generate.GenerationRequest;
 import io.github.gptoss4j.generate.GptOss;
 import io.github.gptoss4j.generate.SamplingOptions;
+import io.github.gptoss4j.generate.Speculation;
 import io.github.gptoss4j.harmony.ReasoningEffort;
 import java.io.PrintWriter;
 import picocli.CommandLine.Mixin;
@@ -25,6 +26,10 @@ final class GenerationOptions {
       this.effort = effort;
     }
   }
+
+  /** What {@code --speculate} does, for every command that has it. */
+  static final String SPECULATE_DESCRIPTION = "Speculative decoding: guess up to K tokens per step by prompt lookup and"
+      + " verify them in one pass; the answer is the same token for token, only the speed differs (default: 0, off).";
 
   /** Tokens the demo writes per answer unless --max-tokens says otherwise: it rarely ends on its own. */
   static final int DEMO_MAX_TOKENS = 128;
@@ -55,6 +60,9 @@ final class GenerationOptions {
   @Option(names = "--max-tokens", paramLabel = "N",
       description = "Most tokens per answer (default: until the model ends its answer; " + DEMO_MAX_TOKENS + " for the demo).")
   Integer maxTokens;
+
+  @Option(names = "--speculate", paramLabel = "K", description = SPECULATE_DESCRIPTION)
+  Integer speculate;
 
   @Option(names = "--show-reasoning", description = "Print the reasoning under [reasoning], the answer under [answer].")
   boolean showReasoning;
@@ -101,6 +109,9 @@ final class GenerationOptions {
     }
     if (reasoning != null) {
       request.reasoningEffort(reasoning.effort);
+    }
+    if (speculate != null) {
+      request.speculation(Speculation.promptLookup(speculate));
     }
     if (maxTokens != null) {
       request.maxTokens(maxTokens);

@@ -1,6 +1,7 @@
 package io.github.gptoss4j.cli;
 
 import io.github.gptoss4j.generate.GptOss;
+import io.github.gptoss4j.generate.ModelOptions;
 import io.github.gptoss4j.Precision;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,6 +32,11 @@ final class ModelChoice {
 
   /** Loads {@code dir} with {@code --precision}, reporting progress on {@code err}. */
   GptOss load(Path dir, PrintWriter err) {
-    return ModelLoading.load(dir, precision, err);
+    return load(dir, ModelOptions.builder(), err);
+  }
+
+  /** Loads {@code dir} with {@code options} and {@code --precision}, reporting progress on {@code err}. */
+  GptOss load(Path dir, ModelOptions.Builder options, PrintWriter err) {
+    return ModelLoading.load(dir, options.precision(precision).build(), err);
   }
 }

@@ -2,7 +2,6 @@ package io.github.gptoss4j.cli;
 
 import io.github.gptoss4j.generate.GptOss;
 import io.github.gptoss4j.generate.ModelOptions;
-import io.github.gptoss4j.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -30,15 +29,15 @@ final class ModelLoading {
 
   private ModelLoading() {}
 
-  /** Loads {@code dir} for {@code precision}, reporting progress and resident memory on {@code err}. */
-  static GptOss load(Path dir, Precision precision, PrintWriter err) {
+  /** Loads {@code dir} with {@code options}, reporting progress and resident memory on {@code err}. */
+  static GptOss load(Path dir, ModelOptions options, PrintWriter err) {
     long start = System.nanoTime();
     List<Path> files = weightFiles(dir);
     long total = files.stream().mapToLong(ModelLoading::size).sum();
     if (total >= Long.getLong(PREFETCH_PROPERTY, 1L << 30) && total < availableMemory()) {
       prefetch(files, total, new SynthCommand.ProgressBar(err));
     }
-    GptOss model = GptOss.load(dir, ModelOptions.builder().precision(precision).build());
+    GptOss model = GptOss.load(dir, options);
     err.printf(Locale.ROOT, "loaded %s (%s) in %.2f s%s%n", dir, SynthCommand.ProgressBar.gigabytes(total),
         (System.nanoTime() - start) / 1e9, residentMemory().map(r -> ", resident memory " + r).orElse(""));
     err.flush();

@@ -121,12 +121,18 @@ final class ReplyPrinter implements Consumer<GenerationEvent> {
     }
   }
 
-  /** E.g. {@code 85 prompt tokens (80 cached), 64 generated | TTFT 0.05 s | prefill 310.2 tok/s | decode 95.3 tok/s | length}. */
+  /**
+   * E.g. {@code 85 prompt tokens (80 cached), 64 generated | TTFT 0.05 s | prefill 310.2 tok/s | decode 95.3 tok/s |
+   * length}, with {@code | 40 guessed, 25 confirmed} before the stop reason when speculation guessed.
+   */
   static String statsLine(Done done) {
     Stats s = done.stats();
+    String speculation = s.draftedTokens() == 0 ? ""
+        : String.format(Locale.ROOT, " | %d guessed, %d confirmed", s.draftedTokens(), s.acceptedTokens());
     return String.format(Locale.ROOT,
-        "%d prompt tokens (%d cached), %d generated | TTFT %.2f s | prefill %.1f tok/s | decode %.1f tok/s | %s",
+        "%d prompt tokens (%d cached), %d generated | TTFT %.2f s | prefill %.1f tok/s | decode %.1f tok/s%s | %s",
         s.promptTokens(), s.cachedTokens(), s.generatedTokens(), s.timeToFirstTokenNanos() / 1e9,
-        s.prefillTokensPerSecond(), s.decodeTokensPerSecond(), done.stopReason().name().toLowerCase(Locale.ROOT));
+        s.prefillTokensPerSecond(), s.decodeTokensPerSecond(), speculation,
+        done.stopReason().name().toLowerCase(Locale.ROOT));
   }
 }

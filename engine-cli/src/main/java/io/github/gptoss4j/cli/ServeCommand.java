@@ -1,6 +1,8 @@
 package io.github.gptoss4j.cli;
 
 import io.github.gptoss4j.generate.GptOss;
+import io.github.gptoss4j.generate.ModelOptions;
+import io.github.gptoss4j.generate.Speculation;
 import io.github.gptoss4j.server.GptOssServer;
 import io.github.gptoss4j.server.GptOssServerException;
 import java.io.PrintWriter;
@@ -74,6 +76,9 @@ final class ServeCommand implements Callable<Integer> {
       description = "Longest a generation may run; its answer is then cut (finish_reason length). Default: no limit.")
   Integer requestTimeoutSeconds;
 
+  @Option(names = "--speculate", paramLabel = "K", description = GenerationOptions.SPECULATE_DESCRIPTION)
+  int speculate;
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65535) {
@@ -95,6 +100,8 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     // the server logs one line per problem itself; the library's traces only with --verbose
     HELIDON.setLevel(verbose() ? Level.INFO : Level.OFF);
+    // The model's default, which every request the server builds keeps (the tokens are the same either way).
+    ModelOptions.Builder modelOptions = ModelOptions.builder().speculation(Speculation.promptLookup(speculate));
     boolean demo = modelChoice.demo();
     ShardCheck shards = new ShardCheck();
     GptOssServer.Builder options = GptOssServer.builder().host(host).port(port).parallel(parallel).maxQueue(maxQueue)
@@ -122,7 +129,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       dir = modelChoice.directory(err);
       shards.watch(dir);
-      loaded = modelChoice.load(dir, err);
+      loaded = modelChoice.load(dir, modelOptions, err);
     } catch (RuntimeException e) {
       server.close();
       throw e;

@@ -114,6 +114,29 @@ class BenchCommandTest {
   }
 
   @Test
+  void verifyCostTimesEachDraftLengthAtBothDepths() throws IOException {
+    Path json = dir.resolve("verify.json");
+    CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
+        "--reps", "1", "--verify-cost", "3", "--json", json.toString());
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("verify @1024  k=3"), run.out());
+    JsonNode r = new ObjectMapper().readTree(json.toFile());
+    JsonNode costs = r.get("verify_cost");
+    assertEquals(6, costs.size());
+    for (int i = 0; i < 6; i++) {
+      JsonNode c = costs.get(i);
+      assertEquals(i < 3 ? 0 : 1024, c.get("depth").asInt());
+      assertEquals(i % 3 + 1, c.get("tokens").asInt());
+      assertTrue(c.get("step_ms").asDouble() > 0 && c.get("verify_ms").asDouble() > 0, c.toString());
+      assertEquals(c.get("verify_ms").asDouble() / c.get("step_ms").asDouble(), c.get("ratio").asDouble(), 1e-9);
+    }
+    assertEquals(1, r.get("decode").size(), "the other measurements stay as they were");
+    CliRun bad = CliRun.of("bench", "--model", FIXTURE.toString(), "--verify-cost", "-1");
+    assertEquals(1, bad.code());
+    assertEquals("gptoss bench: verify tokens must be in [0, 64] (0 = skip), got -1", bad.err().strip());
+  }
+
+  @Test
   void int8PrecisionReadsFewerBytesPerToken() throws IOException {
     long[] bytes = new long[2];
     String[] precisions = {"exact", "int8"};

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -83,6 +84,26 @@ class GenerateCommandTest {
     } finally {
       System.clearProperty(ModelLoading.PREFETCH_PROPERTY);
     }
+  }
+
+  @Test
+  void speculationGivesTheSameAnswerAndReportsItsGuesses() throws IOException {
+    String[] args = {"generate", "--prompt", "a b c a b c a b c a b c", "--max-tokens", "24", "--temperature", "0", "--json"};
+    CliRun plain = CliRun.of(args);
+    String[] speculating = Arrays.copyOf(args, args.length + 2);
+    speculating[args.length] = "--speculate";
+    speculating[args.length + 1] = "4";
+    CliRun speculated = CliRun.of(speculating);
+    assertEquals(0, speculated.code(), speculated.err());
+    JsonNode a = new ObjectMapper().readTree(plain.out());
+    JsonNode b = new ObjectMapper().readTree(speculated.out());
+    assertEquals(a.get("final"), b.get("final"));
+    assertEquals(0, a.get("stats").get("drafted_tokens").asInt());
+    assertTrue(b.get("stats").get("drafted_tokens").asInt() > 0, b.toString());
+    assertTrue(b.get("stats").get("accepted_tokens").asInt() <= b.get("stats").get("drafted_tokens").asInt());
+    CliRun bad = CliRun.of("generate", "--prompt", "Hi", "--speculate", "99");
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains("draftTokens must be in [0, 32]"), bad.err());
   }
 
   @Test

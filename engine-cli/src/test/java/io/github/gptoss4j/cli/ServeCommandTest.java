@@ -24,6 +24,8 @@ class ServeCommandTest {
     assertEquals("gptoss serve: --max-queue must be at least 0, got -1", queue.err().strip());
     CliRun deadline = CliRun.of("serve", "--request-timeout", "0");
     assertEquals("gptoss serve: --request-timeout must be at least 1 second, got 0", deadline.err().strip());
+    CliRun speculate = CliRun.of("serve", "--port", "0", "--speculate", "99");
+    assertEquals("gptoss serve: speculation's draftTokens must be in [0, 32] (0 = off), got 99", speculate.err().strip());
   }
 
   @Test

@@ -40,24 +40,30 @@ final class BatchScheduler {
     this.batchLogits = new float[batchSize * transformer.config().vocabSize()];
   }
 
-  /** One forward step of one session, as {@link Decoder#forward} describes it. */
+  /** How a step runs when it is not batched with other sessions' tokens. */
+  @FunctionalInterface
+  private interface Alone {
+    void run(Sequence sequence, int[] tokens, int off, int n, float[] logits);
+  }
+
+  /** One forward step of one session, as {@link Decoder#forward} or {@link Decoder#verify} describes it. */
   private static final class Step {
     final Sequence sequence;
     final int[] tokens;
     final int off;
     final int n;
     final float[] logits;
-    final boolean everyPosition;
+    final Alone alone;
     boolean done;
     RuntimeException failure;
 
-    Step(Sequence sequence, int[] tokens, int off, int n, float[] logits, boolean everyPosition) {
+    Step(Sequence sequence, int[] tokens, int off, int n, float[] logits, Alone alone) {
       this.sequence = sequence;
       this.tokens = tokens;
       this.off = off;
       this.n = n;
       this.logits = logits;
-      this.everyPosition = everyPosition;
+      this.alone = alone;
     }
 
     boolean isDecode() {
@@ -67,7 +73,19 @@ final class BatchScheduler {
 
   /** Runs the step in some pass (perhaps led by this thread) and returns when it is done. */
   void forward(Sequence sequence, int[] tokens, int off, int n, float[] logits, boolean everyPosition) {
-    Step step = new Step(sequence, tokens, off, n, logits, everyPosition);
+    run(new Step(sequence, tokens, off, n, logits,
+        (s, t, o, c, l) -> transformer.forward(s, t, o, c, l, everyPosition)));
+  }
+
+  /**
+   * Runs a speculative verification ({@link Transformer#verify}) in some pass: like a prompt block, on its own
+   * after the pass's batched decode tokens, never inside their batch.
+   */
+  void verify(Sequence sequence, int[] tokens, int off, int n, float[] logits) {
+    run(new Step(sequence, tokens, off, n, logits, transformer::verify));
+  }
+
+  private void run(Step step) {
     lock.lock();
     try {
       queue.add(step);
@@ -163,7 +181,7 @@ final class BatchScheduler {
 
   private void runAlone(Step s) {
     try {
-      transformer.forward(s.sequence, s.tokens, s.off, s.n, s.logits, s.everyPosition);
+      s.alone.run(s.sequence, s.tokens, s.off, s.n, s.logits);
     } catch (RuntimeException e) {
       s.failure = e;
     }

@@ -368,7 +368,8 @@ public final class ChatSession implements AutoCloseable {
     messages.addAll(request.messages());
     PromptRenderer renderer = model.renderer();
     Generation generation =
-        new Generation(request, messages, renderer, cache, model.harmony(), model.kernels(), model.vocabSize());
+        new Generation(request, messages, renderer, cache, model.harmony(), model.kernels(), model.vocabSize(),
+            request.speculation() != null ? request.speculation() : model.speculation());
     if (!running.compareAndSet(null, generation)) {
       throw new GenerationException("this session is already generating; use one session per concurrent conversation");
     }

@@ -20,10 +20,18 @@ interface Decoder extends AutoCloseable {
    * Runs {@code tokens[off, off + n)} at the next positions.
    *
    * @param logits receives the last token's logits ({@code vocab} floats), or with {@code everyPosition} the
-   *     logits of each of the n positions one after the other ({@code n · vocab} floats, as speculative
-   *     verification needs them); null when none are needed
+   *     logits of each of the n positions one after the other ({@code n · vocab} floats); null when none are
+   *     needed
    */
   void forward(int[] tokens, int off, int n, float[] logits, boolean everyPosition);
+
+  /**
+   * Runs {@code tokens[off, off + n)}, at most {@link #maxBlock()}, at the next positions as n one-token {@link
+   * #forward} calls would, in one pass: {@code logits} receives the logits after each of them ({@code n · vocab}
+   * floats), bit for bit those of the one-token calls, and the state is theirs too. Speculative decoding
+   * verifies its guesses with it; a block {@link #forward} may differ from one-token steps in the last bits.
+   */
+  void verify(int[] tokens, int off, int n, float[] logits);
 
   /**
    * Remembers the current position as one {@link #backTo} may return to even when truncation cannot; valid

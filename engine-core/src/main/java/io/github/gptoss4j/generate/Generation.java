@@ -21,8 +21,8 @@ import java.util.Objects;
  * share it: a step prefills one block of the prompt or generates one token, and queues the events it caused.
  * It uses the session's {@link PromptRenderer} (for tool rounds) and {@link PrefixCache}, and never the
  * session itself. A token is chosen in stages: the model's logits, the logits processors (logit bias,
- * penalties, the request's own), the {@link Sampler}. Cancellation and the timeout are checked before every
- * step.
+ * penalties, the request's own), the {@link Sampler}; the {@link Speculator} then runs it, with any guesses of
+ * the tokens after it. Cancellation and the timeout are checked before every step.
  */
 final class Generation {
   private final GenerationRequest request;
@@ -45,7 +45,7 @@ final class Generation {
   // The processors' working copy when log-probabilities are asked for, so that they describe the model's own
   // distribution; null otherwise: the processors then work on the logits in place (no copy per token).
   private final float[] processed;
-  private final int[] one = new int[1];
+  private final Speculator speculator;
   private final int[] replyOpening;
   private final List<Message> conversation;
   private final List<Message> reply = new ArrayList<>();
@@ -88,7 +88,8 @@ final class Generation {
       PrefixCache cache,
       HarmonyEncoding harmony,
       Kernels kernels,
-      int vocab) {
+      int vocab,
+      Speculation speculation) {
     this.request = request;
     this.conversation = new ArrayList<>(conversation);
     this.renderer = renderer;
@@ -105,6 +106,7 @@ final class Generation {
     this.logits = new float[vocab];
     this.processed = processors.isEmpty() || request.sampling().logprobs() == 0 ? null : new float[vocab];
     this.replyOpening = renderer.replyOpening(request);
+    this.speculator = new Speculator(speculation, cache, vocab);
   }
 
   /** The chain between the logits and the sampler: logit bias, penalties, then the request's processors. */
@@ -141,6 +143,7 @@ final class Generation {
     markAt = tokens.length - renderer.completionSuffixLength() - replyOpening.length;
     roundBudget = budget;
     roundStart = generated;
+    speculator.begin(tokens);
     cachedTokens = cache.reuse(tokens);
     prefilled = cachedTokens;
     parser = new ReplyParser(harmony, this::route, replyOpening);
@@ -265,8 +268,7 @@ final class Generation {
       }
     }
     if (stop == null) {
-      one[0] = token;
-      cache.forward(one, 0, 1, logits);
+      speculator.advance(token, logits, context.remainingTokens() - 1);
       decodeSteps++;
       decodeNanos += System.nanoTime() - t0;
     } else {
@@ -323,6 +325,7 @@ final class Generation {
   }
 
   private void finish(StopReason reason) {
+    speculator.settle();
     List<Message> messages = new ArrayList<>(parser.finish());
     emitFinal(stops.flush());
     if (reason == StopReason.STOP_STRING && !messages.isEmpty()) {
@@ -372,7 +375,9 @@ final class Generation {
         Math.max(firstTokenNanos, 0),
         perSecond(prefillTokens, prefillNanos),
         perSecond(decodeSteps, decodeNanos),
-        sampler.seed());
+        sampler.seed(),
+        speculator.drafted(),
+        speculator.accepted());
   }
 
   private static double perSecond(int tokens, long nanos) {

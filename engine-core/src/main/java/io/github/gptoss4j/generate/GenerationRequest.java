@@ -57,6 +57,7 @@ public final class GenerationRequest {
   private final ResponseFormat responseFormat;
   private final ToolChoice toolChoice;
   private final ConstrainedReply constraint;
+  private final Speculation speculation;
 
   private GenerationRequest(Builder b) {
     this.messages = List.copyOf(b.messages);
@@ -76,6 +77,7 @@ public final class GenerationRequest {
     this.logitsProcessors = List.copyOf(b.logitsProcessors);
     this.responseFormat = b.responseFormat;
     this.toolChoice = b.toolChoice;
+    this.speculation = b.speculation;
     this.constraint = StructuredReply.of(responseFormat, toolChoice, functionTools, replyChannel);
   }
 
@@ -113,6 +115,7 @@ public final class GenerationRequest {
     b.responseFormat = responseFormat; // the tool choice is per turn: a forced call would repeat after its result
     b.logitBias.putAll(logitBias);
     b.logitsProcessors.addAll(logitsProcessors);
+    b.speculation = speculation;
     return b;
   }
 
@@ -263,6 +266,11 @@ public final class GenerationRequest {
     return toolChoice;
   }
 
+  /** Speculative decoding for this request, or null for the model's ({@link ModelOptions#speculation()}). */
+  public Speculation speculation() {
+    return speculation;
+  }
+
   /** The structured-output processor of {@link #responseFormat()} and {@link #toolChoice()}, or null. */
   ConstrainedReply constraint() {
     return constraint;
@@ -337,6 +345,7 @@ public final class GenerationRequest {
     private final List<LogitsProcessor.Factory> logitsProcessors = new ArrayList<>();
     private ResponseFormat responseFormat;
     private ToolChoice toolChoice;
+    private Speculation speculation;
 
     private Builder() {}
 
@@ -596,6 +605,19 @@ public final class GenerationRequest {
      */
     public Builder sampling(SamplingOptions value) {
       sampling = require(value, "sampling");
+      return this;
+    }
+
+    /**
+     * Speculative decoding for this request, overriding the model's {@link ModelOptions#speculation()}; e.g.
+     * {@code Speculation.promptLookup(4)}, or {@link Speculation#OFF}. The tokens are the same either way; see
+     * {@link Speculation}.
+     *
+     * @param value the speculation to use, not null
+     * @return this builder
+     */
+    public Builder speculation(Speculation value) {
+      speculation = require(value, "speculation");
       return this;
     }
 

@@ -47,6 +47,7 @@ public final class GptOss implements AutoCloseable {
   private final BatchScheduler scheduler;
   private final PrefixStore prefixStore;
   private final LongSupplier kvBytes;
+  private final Speculation speculation;
   private final Runnable resources;
   private final List<Consumer<? super Done>> generationListeners = new CopyOnWriteArrayList<>();
 
@@ -55,6 +56,7 @@ public final class GptOss implements AutoCloseable {
       BatchScheduler scheduler,
       PrefixStore prefixStore,
       LongSupplier kvBytes,
+      Speculation speculation,
       HarmonyEncoding harmony,
       Kernels kernels,
       int vocabSize,
@@ -65,6 +67,7 @@ public final class GptOss implements AutoCloseable {
     this.scheduler = scheduler;
     this.prefixStore = prefixStore;
     this.kvBytes = kvBytes;
+    this.speculation = speculation;
     this.harmony = harmony;
     this.kernels = kernels;
     this.vocabSize = vocabSize;
@@ -168,6 +171,7 @@ public final class GptOss implements AutoCloseable {
         scheduler,
         options.prefixCacheBytes() > 0 ? new PrefixStore(options.prefixCacheBytes()) : null,
         transformer::kvCacheBytes,
+        options.speculation(),
         HarmonyEncoding.of(tokenizer),
         transformer.kernels(),
         config.vocabSize(),
@@ -328,6 +332,11 @@ public final class GptOss implements AutoCloseable {
   /** The shared prefix cache, or null when it is off. */
   PrefixStore prefixStore() {
     return prefixStore;
+  }
+
+  /** Speculative decoding for requests that do not choose their own. */
+  Speculation speculation() {
+    return speculation;
   }
 
   /** The scheduler batching this model's sessions, or null when batching is off. */

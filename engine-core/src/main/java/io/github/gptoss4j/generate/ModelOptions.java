@@ -24,6 +24,9 @@ import io.github.gptoss4j.Precision;
  * @param prefixCacheBytes most off-heap bytes the model's shared prefix cache keeps: the KV state of prompt
  *     prefixes (the system and developer messages) that sessions reuse instead of prefilling them again,
  *     least recently used evicted first; 0 turns it off
+ * @param speculation speculative decoding for the requests that do not choose their own ({@link
+ *     GenerationRequest.Builder#speculation}): {@link Speculation#OFF} (default), or e.g. {@code
+ *     Speculation.promptLookup(4)}; the tokens are the same either way, only the speed differs
  */
 public record ModelOptions(
     int threads,
@@ -32,7 +35,8 @@ public record ModelOptions(
     int maxContext,
     Precision precision,
     int batchSize,
-    long prefixCacheBytes) {
+    long prefixCacheBytes,
+    Speculation speculation) {
 
   /** Default {@link #batchSize()}: enough to fill a pass on a many-core machine, few enough to bound scratch. */
   public static final int DEFAULT_BATCH_SIZE = 8;
@@ -70,11 +74,14 @@ public record ModelOptions(
     if (prefixCacheBytes < 0) {
       throw new GenerationException("prefixCacheBytes must be >= 0 (0 = off), got " + prefixCacheBytes);
     }
+    if (speculation == null) {
+      throw new GenerationException("speculation must not be null; Speculation.OFF turns it off");
+    }
   }
 
   /**
    * Default kernels, an f32 KV cache, no memory budget, the model's full context, exact precision, batches of
-   * {@value #DEFAULT_BATCH_SIZE}, a 1 GiB prefix cache.
+   * {@value #DEFAULT_BATCH_SIZE}, a 1 GiB prefix cache, no speculation.
    *
    * @return the default options
    */
@@ -100,6 +107,7 @@ public record ModelOptions(
     private Precision precision = Precision.EXACT;
     private int batchSize = DEFAULT_BATCH_SIZE;
     private long prefixCacheBytes = DEFAULT_PREFIX_CACHE_BYTES;
+    private Speculation speculation = Speculation.OFF;
 
     private Builder() {}
 
@@ -182,6 +190,12 @@ public record ModelOptions(
       return this;
     }
 
+    /** See {@link ModelOptions#speculation()}. */
+    public Builder speculation(Speculation value) {
+      speculation = value;
+      return this;
+    }
+
     /**
      * The options collected so far.
      *
@@ -189,7 +203,7 @@ public record ModelOptions(
      * @throws GenerationException naming the first option out of range
      */
     public ModelOptions build() {
-      return new ModelOptions(threads, kvType, kvBudgetBytes, maxContext, precision, batchSize, prefixCacheBytes);
+      return new ModelOptions(threads, kvType, kvBudgetBytes, maxContext, precision, batchSize, prefixCacheBytes, speculation);
     }
   }
 }

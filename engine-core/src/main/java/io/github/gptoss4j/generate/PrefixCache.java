@@ -68,6 +68,29 @@ final class PrefixCache implements AutoCloseable {
     record(next, off, n, count);
   }
 
+  /**
+   * Runs {@code tokens[off, off + n)} after the cached ones as n one-token steps would ({@link Decoder#verify}).
+   *
+   * @param logits receives the logits after each of them, {@code n · vocab} floats
+   */
+  void verify(int[] next, int off, int n, float[] logits) {
+    decoder.verify(next, off, n, logits);
+    record(next, off, n, count);
+  }
+
+  /**
+   * Forgets the last {@code n} tokens run, at most a block's worth (which truncation can always drop).
+   *
+   * @throws GenerationException if the decoder could not go back that far
+   */
+  void dropLast(int n) {
+    int target = count - n;
+    count = decoder.backTo(target);
+    if (count != target) {
+      throw new GenerationException("the KV cache could not drop its last " + n + " tokens (back to " + count + ")");
+    }
+  }
+
   /** Records that the cache holds {@code next[off, off + n)} from position {@code at} on. */
   private void record(int[] next, int off, int n, int at) {
     if (at + n > tokens.length) {

@@ -11,6 +11,8 @@ package io.github.gptoss4j.generate;
  * @param decodeTokensPerSecond generated tokens after the first, per second (0 with fewer than two)
  * @param seed the sampler's seed: the one requested, or the one picked when none was, so that
  *     {@code SamplingOptions.builder().seed(seed)} replays the run
+ * @param draftedTokens tokens speculative decoding guessed and verified ({@link Speculation}); 0 when it is off
+ * @param acceptedTokens guesses the sampler confirmed, each a token generated without a step of its own
  */
 public record Stats(
     int promptTokens,
@@ -19,4 +21,20 @@ public record Stats(
     long timeToFirstTokenNanos,
     double prefillTokensPerSecond,
     double decodeTokensPerSecond,
-    long seed) {}
+    long seed,
+    int draftedTokens,
+    int acceptedTokens) {
+
+  /** Stats of a generation without speculation (as before {@link Speculation} existed: none drafted). */
+  public Stats(
+      int promptTokens,
+      int cachedTokens,
+      int generatedTokens,
+      long timeToFirstTokenNanos,
+      double prefillTokensPerSecond,
+      double decodeTokensPerSecond,
+      long seed) {
+    this(promptTokens, cachedTokens, generatedTokens, timeToFirstTokenNanos, prefillTokensPerSecond,
+        decodeTokensPerSecond, seed, 0, 0);
+  }
+}

@@ -48,6 +48,15 @@ final class TransformerDecoder implements Decoder {
   }
 
   @Override
+  public void verify(int[] tokens, int off, int n, float[] logits) {
+    if (scheduler != null) {
+      scheduler.verify(sequence, tokens, off, n, logits);
+    } else {
+      transformer.verify(sequence, tokens, off, n, logits);
+    }
+  }
+
+  @Override
   public void mark() {
     if (marks.size() == 2) {
       marks.removeLast();

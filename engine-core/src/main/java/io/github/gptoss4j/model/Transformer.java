@@ -115,6 +115,27 @@ public final class Transformer {
     }
   }
 
+  /**
+   * Runs {@code tokens[off, off + n)} at the sequence's next positions as n one-token {@link #forward} calls
+   * would, in one pass: every row is computed with the one-token kernels ({@link Kernels#matvecs}, attention
+   * one query at a time), so the cache and the logits after each token ({@code [n, vocab]}) are bit for bit
+   * those of the tokens run one at a time, while each weight is read once for all n. A block {@link #forward}
+   * uses the tiled matmul instead, which may differ in the last bits. Speculative decoding verifies its guesses
+   * with it.
+   *
+   * @throws ModelException for a token id outside the vocabulary, or more than {@link Sequence#maxBlock()} tokens
+   * @throws ContextOverflowException when the tokens do not fit the context or the KV budget
+   */
+  public void verify(Sequence seq, int[] tokens, int off, int n, float[] logits) {
+    if (n < 1 || n > seq.activations.maxBlock) {
+      throw new ModelException("a verification runs 1 to " + seq.activations.maxBlock + " tokens, got " + n);
+    }
+    checkTokens(tokens, off, n);
+    Pass pass = new Rows(seq, n);
+    forwardPass(pass, tokens, off);
+    unembed(pass, 0, n, logits, 0);
+  }
+
   /** Scratch for {@link #decode}: one pass over up to {@code maxSequences} sequences. */
   public DecodeBatch newDecodeBatch(int maxSequences) {
     return new DecodeBatch(new Activations(config, maxSequences));
@@ -338,9 +359,9 @@ public final class Transformer {
   }
 
   /** A block of consecutive tokens of one sequence (prefill, or one decode token). */
-  private final class Block extends Pass {
-    private final Sequence seq;
-    private final int pos0;
+  private class Block extends Pass {
+    final Sequence seq;
+    final int pos0;
 
     Block(Sequence seq, int n) {
       super(seq.activations, n);
@@ -372,6 +393,33 @@ public final class Transformer {
     @Override
     void advance() {
       seq.cache.advance(n);
+    }
+  }
+
+  /**
+   * A block of one sequence computed row by row with the one-token kernels, so that each row is exactly what
+   * a one-token block at its position computes.
+   */
+  private final class Rows extends Block {
+    Rows(Sequence seq, int n) {
+      super(seq, n);
+    }
+
+    @Override
+    void matmul(WeightMatrix w, float[] bias, float[] x, int outOff, int rows, float[] out) {
+      kernels.matvecs(w, bias, x, 0, rows, out, outOff);
+    }
+
+    @Override
+    void attend(int layer, float[] sinks) {
+      // All rows' keys first, as a block stores them (the ring holds a block beyond the window); each query
+      // then sees only the positions up to its own.
+      seq.cache.write(layer, a.k, a.v, 0, n);
+      int qDim = config.numHeads() * config.headDim();
+      for (int t = 0; t < n; t++) {
+        kernels.attention(
+            attentionShapes[layer], a.q, t * qDim, 1, pos0 + t, seq.cache.buffer(layer), sinks, a.attention, t * qDim);
+      }
     }
   }
 

@@ -45,7 +45,7 @@ final class ScriptedModel {
 
   GptOss model() {
     return new GptOss(
-        Decoder::new, null, null, () -> 0, HarmonyEncoding.of(TOKENIZER), Kernels.get(), VOCAB, contextLimit, "a test limit", () -> {});
+        Decoder::new, null, null, () -> 0, Speculation.OFF, HarmonyEncoding.of(TOKENIZER), Kernels.get(), VOCAB, contextLimit, "a test limit", () -> {});
   }
 
   private final class Decoder implements io.github.gptoss4j.generate.Decoder {
@@ -83,6 +83,11 @@ final class ScriptedModel {
         int k = logitsServed.getAndIncrement();
         logits[r * VOCAB + script.get(Math.min(k, script.size() - 1))] = 1f;
       }
+    }
+
+    @Override
+    public void verify(int[] tokens, int off, int n, float[] logits) {
+      forward(tokens, off, n, logits, true);
     }
 
     @Override

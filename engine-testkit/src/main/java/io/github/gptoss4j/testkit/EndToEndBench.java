@@ -41,13 +41,18 @@ public final class EndToEndBench {
    * @param budget whether to also time one decode step per operation class, at the first depth
    * @param cachedPrefix instructions length, in tokens, whose cached vs cold time to first token to measure
    *     through the public API (0: skip it)
+   * @param verifyTokens largest k whose verification cost to measure, k = 1 … verifyTokens (0: skip it)
    */
   public record Options(
       Path model, int promptTokens, int genTokens, List<Integer> depths, int reps, KvType kvType,
-      List<Integer> sessions, boolean budget, int cachedPrefix) {
+      List<Integer> sessions, boolean budget, int cachedPrefix, int verifyTokens) {
     public Options {
       if (cachedPrefix < 0) {
         throw new IllegalArgumentException("cached prefix must be a token count ≥ 0, got " + cachedPrefix);
+      }
+      if (verifyTokens < 0 || verifyTokens > MAX_VERIFY_TOKENS) {
+        throw new IllegalArgumentException(
+            "verify tokens must be in [0, " + MAX_VERIFY_TOKENS + "] (0 = skip), got " + verifyTokens);
       }
       depths = List.copyOf(depths);
       sessions = List.copyOf(sessions);
@@ -95,6 +100,25 @@ public final class EndToEndBench {
    */
   public record Sessions(int sessions, int tokens, Spread aggregateDecodeTokensPerS, Spread perSequenceTokensPerS) {}
 
+  /**
+   * The cost of verifying k tokens in one pass ({@link Transformer#verify}, as speculative decoding does)
+   * against one one-token step at the same depth: speculation gains when the tokens a verification confirms
+   * on average exceed {@code ratio - 1}.
+   *
+   * @param depth context length before the pass
+   * @param tokens k, the tokens one verification runs
+   * @param stepMs median time of a one-token step
+   * @param verifyMs median time of a verification of k tokens
+   * @param ratio {@code verifyMs / stepMs}
+   */
+  public record VerifyCost(int depth, int tokens, double stepMs, double verifyMs, double ratio) {}
+
+  /** Largest k {@link Options#verifyTokens()} may ask for. */
+  public static final int MAX_VERIFY_TOKENS = 64;
+
+  /** Context depths the verification cost is measured at. */
+  public static final List<Integer> VERIFY_DEPTHS = List.of(0, 1024);
+
   /** Everything one run measured ({@code budget} and {@code cachedPrefix} null unless asked for); serialises to the JSON shape documented in docs/benchmarks.md. */
   public record Result(
       int threads,
@@ -110,7 +134,8 @@ public final class EndToEndBench {
       List<Decode> decode,
       List<Sessions> sessions,
       DecodeBudget.Budget budget,
-      CachedPrefixTtft.Result cachedPrefix) {}
+      CachedPrefixTtft.Result cachedPrefix,
+      List<VerifyCost> verifyCost) {}
 
   /** Runs the benchmark, reporting progress lines to {@code log}. */
   public static Result run(Options options, Kernels kernels, Consumer<String> log) {
@@ -151,6 +176,12 @@ public final class EndToEndBench {
       for (int n : options.sessions()) {
         sessions.add(sessions(model, options, n, log));
       }
+      List<VerifyCost> verifyCost = new ArrayList<>();
+      if (options.verifyTokens() > 0) {
+        for (int depth : VERIFY_DEPTHS) {
+          verifyCost.addAll(verifyCost(model, options, depth, log));
+        }
+      }
       DecodeBudget.Budget budget = null;
       if (options.budget()) {
         int depth = options.depths().get(0);
@@ -161,7 +192,7 @@ public final class EndToEndBench {
           : CachedPrefixTtft.measure(options.model(), kernels, options.cachedPrefix(), options.reps(), log);
       return new Result(
           kernels.threads(), kernels.name(), kernels.precision(), Runtime.version().toString(), openS, ttft, Spread.of(prefillS).median(),
-          peakRssBytes(), stream, prefill, decodes, sessions, budget, cached);
+          peakRssBytes(), stream, prefill, decodes, sessions, budget, cached, verifyCost);
     }
   }
 
@@ -233,6 +264,51 @@ public final class EndToEndBench {
         }
       }
     }
+  }
+
+  /**
+   * At {@code depth}: the median time of a one-token step, then of a verification of each k, each pass timed
+   * over {@code genTokens} runs from the same depth (the cache truncated back after each).
+   */
+  private static List<VerifyCost> verifyCost(Transformer model, Options options, int depth, Consumer<String> log) {
+    int vocab = model.config().vocabSize();
+    int k = options.verifyTokens();
+    try (Sequence seq = model.newSequence(options.kvType(), Long.MAX_VALUE, Math.max(k, Transformer.DEFAULT_MAX_BLOCK))) {
+      if (depth > 0) {
+        log.accept("filling " + depth + " tokens of context for the verification cost...");
+        model.forward(seq, randomTokens(depth, vocab, 3), 0, depth, null, false);
+      }
+      int[] tokens = randomTokens(k, vocab, 4);
+      float[] logits = new float[k * vocab];
+      double stepMs = medianMs(options, log, "one-token step at depth " + depth, () -> {
+        model.forward(seq, tokens, 0, 1, logits, false);
+        seq.truncate(depth);
+      });
+      List<VerifyCost> costs = new ArrayList<>();
+      for (int n = 1; n <= k; n++) {
+        int count = n;
+        double verifyMs = medianMs(options, log, "verification of " + n + " at depth " + depth, () -> {
+          model.verify(seq, tokens, 0, count, logits);
+          seq.truncate(depth);
+        });
+        costs.add(new VerifyCost(depth, n, stepMs, verifyMs, verifyMs / stepMs));
+      }
+      return costs;
+    }
+  }
+
+  /** Median over the repetitions of the mean time of {@code genTokens} runs of {@code pass}, in ms. */
+  private static double medianMs(Options options, Consumer<String> log, String what, Runnable pass) {
+    double[] ms = new double[options.reps()];
+    for (int r = 0; r < options.reps(); r++) {
+      log.accept(what + ", rep " + (r + 1) + "/" + options.reps() + "...");
+      long t0 = System.nanoTime();
+      for (int i = 0; i < options.genTokens(); i++) {
+        pass.run();
+      }
+      ms[r] = (System.nanoTime() - t0) / 1e6 / options.genTokens();
+    }
+    return Spread.of(ms).median();
   }
 
   /**
