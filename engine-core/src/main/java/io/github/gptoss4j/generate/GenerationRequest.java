@@ -266,7 +266,11 @@ public final class GenerationRequest {
     return toolChoice;
   }
 
-  /** Speculative decoding for this request, or null for the model's ({@link ModelOptions#speculation()}). */
+  /**
+   * Speculative decoding for this request, or null for the model's ({@link ModelOptions#speculation()}).
+   *
+   * @return the request's speculation, or null
+   */
   public Speculation speculation() {
     return speculation;
   }

@@ -190,7 +190,12 @@ public record ModelOptions(
       return this;
     }
 
-    /** See {@link ModelOptions#speculation()}. */
+    /**
+     * See {@link ModelOptions#speculation()}.
+     *
+     * @param value the model's default speculation; {@link Speculation#OFF} for none, not null
+     * @return this builder
+     */
     public Builder speculation(Speculation value) {
       speculation = value;
       return this;

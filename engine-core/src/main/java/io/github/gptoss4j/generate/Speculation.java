@@ -40,12 +40,21 @@ public record Speculation(int draftTokens, int maxNgram) {
     }
   }
 
-  /** Prompt lookup guessing up to {@code draftTokens} tokens per step from suffixes of up to 3 tokens. */
+  /**
+   * Prompt lookup guessing up to {@code draftTokens} tokens per step from suffixes of up to 3 tokens.
+   *
+   * @param draftTokens tokens guessed per step, in [0, {@value #MAX_DRAFT_TOKENS}]; 0 is off
+   * @return the speculation
+   */
   public static Speculation promptLookup(int draftTokens) {
     return new Speculation(draftTokens, DEFAULT_NGRAM);
   }
 
-  /** Whether any tokens are guessed. */
+  /**
+   * Whether any tokens are guessed.
+   *
+   * @return true when {@code draftTokens > 0}
+   */
   public boolean enabled() {
     return draftTokens > 0;
   }
