@@ -160,6 +160,13 @@ class BenchCommandTest {
     CliRun depth = CliRun.of("bench", "--model", FIXTURE.toString(), "--depth", "0,-5");
     assertEquals(1, depth.code());
     assertEquals("gptoss bench: depths must be one or more context lengths ≥ 0, got [0, -5]", depth.err().strip());
+    CliRun prefix = CliRun.of("bench", "--model", FIXTURE.toString(), "--cached-prefix", "-1");
+    assertEquals(1, prefix.code());
+    assertEquals("gptoss bench: cached prefix must be a token count ≥ 0, got -1", prefix.err().strip());
+    CliRun verify = CliRun.of("bench", "--model", FIXTURE.toString(), "--verify-cost", "99");
+    assertEquals(1, verify.code());
+    assertTrue(verify.err().strip().startsWith("gptoss bench: verify tokens must be in [0, "), verify.err());
+    assertTrue(verify.err().strip().endsWith("(0 = skip), got 99"), verify.err());
   }
 
   @Test

@@ -27,7 +27,7 @@ class ReplyPrinterTest {
       new FinalDelta("Hello"),
       new FinalDelta("!"),
       new MessageEnd(Role.ASSISTANT, "final", null),
-      new Done(StopReason.STOP_TOKEN, new Stats(80, 64, 12, 250_000_000L, 320.04, 41.26, 7)));
+      new Done(StopReason.STOP_TOKEN, new Stats(80, 64, 12, 250_000_000L, 320.04, 41.26, 7, 0, 0)));
 
   private static String[] print(ReplyPrinter.Reasoning mode) {
     StringWriter out = new StringWriter();

@@ -23,28 +23,4 @@ public record Stats(
     double decodeTokensPerSecond,
     long seed,
     int draftedTokens,
-    int acceptedTokens) {
-
-  /**
-   * Stats of a generation without speculation (as before {@link Speculation} existed: none drafted).
-   *
-   * @param promptTokens tokens in the rendered prompt
-   * @param cachedTokens prompt tokens reused from the session's previous turn
-   * @param generatedTokens tokens the model produced, stop token included
-   * @param timeToFirstTokenNanos from the start of the call to the first generated token
-   * @param prefillTokensPerSecond prompt tokens actually run per second
-   * @param decodeTokensPerSecond generated tokens after the first, per second
-   * @param seed the sampler's seed
-   */
-  public Stats(
-      int promptTokens,
-      int cachedTokens,
-      int generatedTokens,
-      long timeToFirstTokenNanos,
-      double prefillTokensPerSecond,
-      double decodeTokensPerSecond,
-      long seed) {
-    this(promptTokens, cachedTokens, generatedTokens, timeToFirstTokenNanos, prefillTokensPerSecond,
-        decodeTokensPerSecond, seed, 0, 0);
-  }
-}
+    int acceptedTokens) {}

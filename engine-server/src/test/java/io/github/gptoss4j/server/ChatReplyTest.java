@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** How Generator events become OpenAI's message fields (a real model's, which the demo cannot produce). */
 class ChatReplyTest {
-  private static final Stats STATS = new Stats(40, 0, 12, 1_000_000, 100, 10, 1);
+  private static final Stats STATS = new Stats(40, 0, 12, 1_000_000, 100, 10, 1, 0, 0);
 
   @Test
   void reasoningAndAToolCallBecomeReasoningContentAndToolCalls() {
