@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,11 +21,9 @@ class BenchCommandTest {
 
   @Test
   void writesTheDocumentedJsonShape() throws IOException {
-    Path json = dir.resolve("bench.json");
-    CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "8", "--gen-tokens", "4",
-        "--depth", "0,16", "--reps", "2", "--json", json.toString());
-    assertEquals(0, run.code(), run.err());
-    JsonNode r = new ObjectMapper().readTree(json.toFile());
+    Bench run = bench(FIXTURE.toString(), "bench.json",
+        "--prompt-tokens", "8", "--gen-tokens", "4", "--depth", "0,16", "--reps", "2");
+    JsonNode r = run.json();
     assertTrue(r.get("threads").asInt() >= 1);
     for (String key : new String[] {"open_s", "ttft_s", "stream_gb_per_s"}) {
       assertTrue(r.get(key).asDouble() > 0, key + " in " + r);
@@ -43,12 +43,10 @@ class BenchCommandTest {
 
   @Test
   void sessionsMeasureTheBatchedDecodeOfConcurrentSequences() throws IOException {
-    Path json = dir.resolve("sessions.json");
-    CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "4", "--gen-tokens", "3",
-        "--reps", "1", "--sessions", "1,3", "--json", json.toString());
-    assertEquals(0, run.code(), run.err());
+    Bench run = bench(FIXTURE.toString(), "sessions.json",
+        "--prompt-tokens", "4", "--gen-tokens", "3", "--reps", "1", "--sessions", "1,3");
     assertTrue(run.out().contains("sessions 3"), run.out());
-    JsonNode sessions = new ObjectMapper().readTree(json.toFile()).get("sessions");
+    JsonNode sessions = run.json().get("sessions");
     assertEquals(2, sessions.size());
     for (int i = 0; i < 2; i++) {
       JsonNode s = sessions.get(i);
@@ -59,19 +57,14 @@ class BenchCommandTest {
       assertEquals(s.get("sessions").asInt() * s.get("per_sequence_tokens_per_s").get("median").asDouble(),
           s.get("aggregate_decode_tokens_per_s").get("median").asDouble(), 1e-6);
     }
-    CliRun bad = CliRun.of("bench", "--model", FIXTURE.toString(), "--sessions", "0");
-    assertEquals(1, bad.code());
-    assertEquals("gptoss bench: sessions must be counts from 1 to 256, got [0]", bad.err().strip());
   }
 
   @Test
   void budgetSplitsADecodeStepIntoOperationClassesThatAddUpToTheStep() throws IOException {
-    Path json = dir.resolve("budget.json");
-    CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "4", "--gen-tokens", "3",
-        "--reps", "1", "--depth", "5", "--budget", "--json", json.toString());
-    assertEquals(0, run.code(), run.err());
+    Bench run = bench(FIXTURE.toString(), "budget.json",
+        "--prompt-tokens", "4", "--gen-tokens", "3", "--reps", "1", "--depth", "5", "--budget");
     assertTrue(run.out().contains("MXFP4 experts"), run.out());
-    JsonNode b = new ObjectMapper().readTree(json.toFile()).get("budget");
+    JsonNode b = run.json().get("budget");
     assertEquals(5, b.get("depth").asInt());
     assertEquals(3, b.get("tokens").asInt());
     double sum = 0;
@@ -88,21 +81,17 @@ class BenchCommandTest {
     assertTrue(rows.get("attention (scores, softmax, values)").get("bytes_per_token").asLong() > 0,
         "5 tokens of context are read: " + rows);
     assertTrue(rows.containsKey("thread hand-offs and waits"), rows.toString());
-    CliRun plain = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
-        "--reps", "1", "--json", json.toString());
-    assertEquals(0, plain.code(), plain.err());
-    assertTrue(new ObjectMapper().readTree(json.toFile()).get("budget").isNull(), "no budget unless asked for");
+    Bench plain = bench(FIXTURE.toString(), "plain.json", "--prompt-tokens", "4", "--gen-tokens", "2", "--reps", "1");
+    assertTrue(plain.json().get("budget").isNull(), "no budget unless asked for");
   }
 
   @Test
   void cachedPrefixReusesTheInstructionsAnotherSessionPrefilled() throws IOException {
     // the request goes through the public API, so it needs a model with the real vocabulary: the demo
     Path demo = DemoModel.ensure(dir, new java.io.PrintWriter(java.io.Writer.nullWriter()));
-    Path json = dir.resolve("prefix.json");
-    CliRun run = CliRun.of("bench", "--model", demo.toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
-        "--reps", "2", "--cached-prefix", "40", "--json", json.toString());
-    assertEquals(0, run.code(), run.err());
-    JsonNode c = new ObjectMapper().readTree(json.toFile()).get("cached_prefix");
+    Bench run = bench(demo.toString(), "prefix.json",
+        "--prompt-tokens", "4", "--gen-tokens", "2", "--reps", "2", "--cached-prefix", "40");
+    JsonNode c = run.json().get("cached_prefix");
     int prefix = c.get("prefix_tokens").asInt();
     assertTrue(prefix >= 40, c.toString());
     assertTrue(c.get("prompt_tokens").asInt() > prefix, c.toString());
@@ -115,12 +104,10 @@ class BenchCommandTest {
 
   @Test
   void verifyCostTimesEachDraftLengthAtBothDepths() throws IOException {
-    Path json = dir.resolve("verify.json");
-    CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
-        "--reps", "1", "--verify-cost", "3", "--json", json.toString());
-    assertEquals(0, run.code(), run.err());
+    Bench run = bench(FIXTURE.toString(), "verify.json",
+        "--prompt-tokens", "4", "--gen-tokens", "2", "--reps", "1", "--verify-cost", "3");
     assertTrue(run.out().contains("verify @1024  k=3"), run.out());
-    JsonNode r = new ObjectMapper().readTree(json.toFile());
+    JsonNode r = run.json();
     JsonNode costs = r.get("verify_cost");
     assertEquals(6, costs.size());
     for (int i = 0; i < 6; i++) {
@@ -131,9 +118,6 @@ class BenchCommandTest {
       assertEquals(c.get("verify_ms").asDouble() / c.get("step_ms").asDouble(), c.get("ratio").asDouble(), 1e-9);
     }
     assertEquals(1, r.get("decode").size(), "the other measurements stay as they were");
-    CliRun bad = CliRun.of("bench", "--model", FIXTURE.toString(), "--verify-cost", "-1");
-    assertEquals(1, bad.code());
-    assertEquals("gptoss bench: verify tokens must be in [0, 64] (0 = skip), got -1", bad.err().strip());
   }
 
   @Test
@@ -141,11 +125,9 @@ class BenchCommandTest {
     long[] bytes = new long[2];
     String[] precisions = {"exact", "int8"};
     for (int i = 0; i < 2; i++) {
-      Path json = dir.resolve(precisions[i] + ".json");
-      CliRun run = CliRun.of("bench", "--model", FIXTURE.toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
-          "--reps", "1", "--precision", precisions[i], "--json", json.toString());
-      assertEquals(0, run.code(), run.err());
-      JsonNode r = new ObjectMapper().readTree(json.toFile());
+      Bench run = bench(FIXTURE.toString(), precisions[i] + ".json",
+          "--prompt-tokens", "4", "--gen-tokens", "2", "--reps", "1", "--precision", precisions[i]);
+      JsonNode r = run.json();
       assertEquals(precisions[i].toUpperCase(java.util.Locale.ROOT), r.get("precision").asText());
       bytes[i] = r.get("decode").get(0).get("bytes_per_token").asLong();
     }
@@ -154,19 +136,12 @@ class BenchCommandTest {
 
   @Test
   void invalidSettingsAreOneClearLineNamingTheValue() {
-    CliRun reps = CliRun.of("bench", "--model", FIXTURE.toString(), "--reps", "0");
-    assertEquals(1, reps.code());
-    assertEquals("gptoss bench: reps must be at least 1, got 0", reps.err().strip());
-    CliRun depth = CliRun.of("bench", "--model", FIXTURE.toString(), "--depth", "0,-5");
-    assertEquals(1, depth.code());
-    assertEquals("gptoss bench: depths must be one or more context lengths ≥ 0, got [0, -5]", depth.err().strip());
-    CliRun prefix = CliRun.of("bench", "--model", FIXTURE.toString(), "--cached-prefix", "-1");
-    assertEquals(1, prefix.code());
-    assertEquals("gptoss bench: cached prefix must be a token count ≥ 0, got -1", prefix.err().strip());
-    CliRun verify = CliRun.of("bench", "--model", FIXTURE.toString(), "--verify-cost", "99");
-    assertEquals(1, verify.code());
-    assertTrue(verify.err().strip().startsWith("gptoss bench: verify tokens must be in [0, "), verify.err());
-    assertTrue(verify.err().strip().endsWith("(0 = skip), got 99"), verify.err());
+    assertRefused("reps must be at least 1, got 0", "--reps", "0");
+    assertRefused("depths must be one or more context lengths ≥ 0, got [0, -5]", "--depth", "0,-5");
+    assertRefused("sessions must be counts from 1 to 256, got [0]", "--sessions", "0");
+    assertRefused("cached prefix must be a token count ≥ 0, got -1", "--cached-prefix", "-1");
+    assertRefused("verify tokens must be in [0, 64] (0 = skip), got -1", "--verify-cost", "-1");
+    assertRefused("verify tokens must be in [0, 64] (0 = skip), got 65", "--verify-cost", "65");
   }
 
   @Test
@@ -175,6 +150,29 @@ class BenchCommandTest {
     assertEquals(1, run.code());
     assertTrue(run.err().contains("no checkpoint found"), run.err());
     assertFalse(run.err().contains("measuring stream bandwidth"), run.err());
+  }
+
+  /** What one successful {@code gptoss bench --json} run printed and wrote. */
+  private record Bench(String out, JsonNode json) {}
+
+  /** Runs {@code gptoss bench --model model ARGS --json dir/jsonName}, which must succeed. */
+  private Bench bench(String model, String jsonName, String... args) throws IOException {
+    Path json = dir.resolve(jsonName);
+    List<String> command = new ArrayList<>(List.of("bench", "--model", model));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--json", json.toString()));
+    CliRun run = CliRun.of(command.toArray(String[]::new));
+    assertEquals(0, run.code(), run.err());
+    return new Bench(run.out(), new ObjectMapper().readTree(json.toFile()));
+  }
+
+  /** {@code gptoss bench} with ARGS exits 1 with exactly this one-line error. */
+  private static void assertRefused(String error, String... args) {
+    List<String> command = new ArrayList<>(List.of("bench", "--model", FIXTURE.toString()));
+    command.addAll(List.of(args));
+    CliRun run = CliRun.of(command.toArray(String[]::new));
+    assertEquals(1, run.code(), run.err());
+    assertEquals("gptoss bench: " + error, run.err().strip());
   }
 
   private static void assertSpread(JsonNode s) {
