@@ -158,21 +158,23 @@ class BenchCommandTest {
   /** Runs {@code gptoss bench --model model ARGS --json dir/jsonName}, which must succeed. */
   private Bench bench(String model, String jsonName, String... args) throws IOException {
     Path json = dir.resolve(jsonName);
-    List<String> command = new ArrayList<>(List.of("bench", "--model", model));
-    command.addAll(List.of(args));
-    command.addAll(List.of("--json", json.toString()));
-    CliRun run = CliRun.of(command.toArray(String[]::new));
+    CliRun run = benchCommand(model, args, "--json", json.toString());
     assertEquals(0, run.code(), run.err());
     return new Bench(run.out(), new ObjectMapper().readTree(json.toFile()));
   }
 
   /** {@code gptoss bench} with ARGS exits 1 with exactly this one-line error. */
   private static void assertRefused(String error, String... args) {
-    List<String> command = new ArrayList<>(List.of("bench", "--model", FIXTURE.toString()));
-    command.addAll(List.of(args));
-    CliRun run = CliRun.of(command.toArray(String[]::new));
+    CliRun run = benchCommand(FIXTURE.toString(), args);
     assertEquals(1, run.code(), run.err());
     assertEquals("gptoss bench: " + error, run.err().strip());
+  }
+
+  private static CliRun benchCommand(String model, String[] args, String... more) {
+    List<String> command = new ArrayList<>(List.of("bench", "--model", model));
+    command.addAll(List.of(args));
+    command.addAll(List.of(more));
+    return CliRun.of(command.toArray(String[]::new));
   }
 
   private static void assertSpread(JsonNode s) {
